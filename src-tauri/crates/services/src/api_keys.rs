@@ -1,0 +1,213 @@
+//! API keys: create (the plain key returned once; only its SHA-256 and a display prefix kept),
+//! list, revoke, verify with scopes and a per-key rate limit (`rules.md`, "API keys").
+
+use crate::list::ListParams;
+use crate::{not_found, now, Services};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use turbocat_domain::{new_id, validate::Checker, ApiKey, Error, ErrorCode, Page, Result, Timestamp, User, Uuid};
+use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::row;
+
+pub struct ApiKeys<'a>(pub(crate) &'a Services);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateApiKey {
+    pub name: String,
+    pub scopes: Option<Vec<String>>,
+    pub expires_at: Option<Timestamp>,
+    pub rate_limit_per_minute: Option<i64>,
+}
+
+/// What create returns: the row and, this once, the plain key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedApiKey {
+    pub key: String,
+    pub api_key: ApiKey,
+}
+
+/// Fixed one-minute windows per key: (window start in minutes, uses in it). A fixed window
+/// resets at each minute boundary (the hosted counter kept sliding and never reset).
+#[derive(Default)]
+pub(crate) struct RateWindows(HashMap<Uuid, (i64, i64)>);
+
+const KEY_PREFIX: &str = "tc_";
+const PREFIX_LEN: usize = 12;
+
+pub fn hash_key(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `*` grants all; a scope grants itself and, written without a colon, every `scope:action`.
+pub fn scope_grants(granted: &[String], wanted: &str) -> bool {
+    granted.iter().any(|g| {
+        g == "*" || g == wanted || (!g.contains(':') && wanted.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with(':')))
+    })
+}
+
+fn check_scopes(c: &mut Checker, scopes: &[String]) {
+    for s in scopes {
+        let ok = !s.is_empty()
+            && s.len() <= 100
+            && s.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, ':' | '_' | '-' | '*'));
+        if !ok {
+            c.fail("scopes", format!("Invalid scope {s:?}"));
+        }
+    }
+}
+
+impl ApiKeys<'_> {
+    pub fn create(&self, input: CreateApiKey) -> Result<CreatedApiKey> {
+        let mut c = Checker::new();
+        let name = c.name("name", &input.name, 255);
+        let scopes = input.scopes.unwrap_or_default();
+        check_scopes(&mut c, &scopes);
+        if let Some(r) = input.rate_limit_per_minute {
+            c.range("rateLimitPerMinute", r, 1, 100_000);
+        }
+        if input.expires_at.is_some_and(|e| e <= Timestamp::now()) {
+            c.fail("expiresAt", "expiresAt must be in the future");
+        }
+        c.finish()?;
+        let secret: String = rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect();
+        let key = format!("{KEY_PREFIX}{secret}");
+        let t = now();
+        let row_ = ApiKey {
+            id: new_id(),
+            user_id: self.0.user_id,
+            name,
+            key_hash: hash_key(&key),
+            key_prefix: key[..PREFIX_LEN].to_string(),
+            scopes: Some(scopes),
+            is_active: true,
+            expires_at: input.expires_at,
+            last_used_at: None,
+            usage_count: 0,
+            rate_limit_per_minute: input.rate_limit_per_minute.unwrap_or(60),
+            created_at: t,
+            updated_at: t,
+            deleted_at: None,
+        };
+        self.0.store().write(|tx| {
+            row::insert(tx, &row_)?;
+            // The audit row holds the serialized row, which never includes the hash.
+            self.0.audit_row(tx, "api_key.create", "api_key", Some(row_.id), crate::snapshot(&row_, "after"))
+        })?;
+        Ok(CreatedApiKey { key, api_key: row_ })
+    }
+
+    pub fn list(&self, params: &ListParams) -> Result<Page<ApiKey>> {
+        let r = params.resolve(&["created_at", "updated_at", "name", "last_used_at", "expires_at", "usage_count"], "created_at")?;
+        let mut f = Filter::new();
+        f.not_deleted().eq("user_id", uuid_value(self.0.user_id));
+        if let Some(s) = params.search_term() {
+            f.search(&["name", "key_prefix"], s);
+        }
+        let (items, total) = self.0.store().read(|c| Ok(queries::page::<ApiKey>(c, &f, &r.order, r.page_size, r.offset())?))?;
+        Ok(Page::new(items, total, r.page, r.page_size))
+    }
+
+    fn owned(&self, conn: &rusqlite::Connection, id: Uuid) -> Result<ApiKey> {
+        row::get::<ApiKey>(conn, id)?
+            .filter(|k| k.deleted_at.is_none() && k.user_id == self.0.user_id)
+            .ok_or_else(|| not_found("API key"))
+    }
+
+    /// Deactivates a key; it is refused from then on and stays listed as revoked.
+    pub fn revoke(&self, id: Uuid) -> Result<ApiKey> {
+        self.0.store().write(|tx| {
+            let before = self.owned(tx, id)?;
+            if !before.is_active {
+                return Err(Error::bad_request("This API key is already revoked"));
+            }
+            let mut k = before.clone();
+            k.is_active = false;
+            k.updated_at = now();
+            row::update(tx, &k)?;
+            self.0.audit_row(tx, "api_key.revoke", "api_key", Some(id), crate::changes(&before, &k))?;
+            Ok(k)
+        })
+    }
+
+    /// Checks a presented key (and, when given, a scope it must grant); counts the use.
+    pub fn verify(&self, presented: Option<&str>, scope: Option<&str>) -> Result<ApiKey> {
+        let refuse = |m: &str| Error::new(ErrorCode::Forbidden, m);
+        let key = presented.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| refuse("API key is required"))?;
+        let hash = hash_key(key);
+        let t = now();
+        let k = self.0.store().read(|c| {
+            let mut f = Filter::new();
+            f.eq("key_hash", hash.as_str());
+            let k = queries::all::<ApiKey>(c, &f, "id")?.into_iter().next().ok_or_else(|| refuse("Invalid API key"))?;
+            if k.deleted_at.is_some() {
+                return Err(refuse("Invalid API key"));
+            }
+            if !k.is_active {
+                return Err(refuse("API key has been revoked"));
+            }
+            if k.expires_at.is_some_and(|e| e <= t) {
+                return Err(refuse("API key has expired"));
+            }
+            let user = row::get::<User>(c, k.user_id)?;
+            if !user.is_some_and(|u| u.is_active && u.deleted_at.is_none()) {
+                return Err(refuse("The user of this API key is inactive or deleted"));
+            }
+            Ok(k)
+        })?;
+        if let Some(s) = scope {
+            if !scope_grants(k.scopes.as_deref().unwrap_or(&[]), s) {
+                return Err(refuse(&format!("API key does not grant the scope \"{s}\"")));
+            }
+        }
+        {
+            let mut windows = self.0.rate_windows.lock().unwrap_or_else(|p| p.into_inner());
+            let minute = t.millis().div_euclid(60_000);
+            let w = windows.0.entry(k.id).or_insert((minute, 0));
+            if w.0 != minute {
+                *w = (minute, 0);
+            }
+            if w.1 >= k.rate_limit_per_minute {
+                let retry = 60 - (t.millis().div_euclid(1000) % 60);
+                return Err(Error::new(
+                    ErrorCode::RateLimited,
+                    format!("Rate limit of {} requests per minute exceeded; retry in {retry} s", k.rate_limit_per_minute),
+                ));
+            }
+            w.1 += 1;
+        }
+        self.0.store().write(|tx| {
+            tx.execute(
+                "UPDATE api_keys SET last_used_at = ?2, usage_count = usage_count + 1 WHERE id = ?1",
+                rusqlite::params![uuid_value(k.id), t.to_string()],
+            )
+            .map_err(turbocat_store::StoreError::from)?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k })
+    }
+
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_prefix_rule() {
+        let g = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(scope_grants(&g(&["*"]), "agents:write"));
+        assert!(scope_grants(&g(&["agents"]), "agents:read"));
+        assert!(scope_grants(&g(&["agents"]), "agents"));
+        assert!(!scope_grants(&g(&["agents"]), "agentsx:read"));
+        assert!(!scope_grants(&g(&["agents:read"]), "agents:write"));
+        assert!(!scope_grants(&g(&["agents:read"]), "agents"));
+        assert!(!scope_grants(&g(&[]), "agents:read"));
+    }
+}

@@ -1,0 +1,314 @@
+//! Export and import of agents, workflows (with their steps) and templates as one JSON bundle.
+//! Import checks everything first, then writes everything in one transaction, or nothing.
+
+use crate::workflows::{validate_steps, WorkflowWithSteps};
+use crate::{now, Services};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use turbocat_domain::{validate::Checker, Agent, Error, ErrorCode, FieldError, Result, Template, Timestamp, Uuid};
+use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::row::{self, Table};
+
+pub const FORMAT: &str = "turbocat-bundle";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bundle {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: Timestamp,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub workflows: Vec<WorkflowWithSteps>,
+    #[serde(default)]
+    pub templates: Vec<Template>,
+}
+
+/// What to export; empty lists with `all` false export nothing of that kind.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExportSelection {
+    /// Everything the current user owns.
+    pub all: bool,
+    pub agent_ids: Vec<Uuid>,
+    pub workflow_ids: Vec<Uuid>,
+    pub template_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportOptions {
+    /// Give every imported row a new id (references inside the bundle follow), instead of
+    /// keeping ids and replacing rows that already exist.
+    pub as_copies: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub agents_created: usize,
+    pub agents_replaced: usize,
+    pub workflows_created: usize,
+    pub workflows_replaced: usize,
+    pub steps_written: usize,
+    pub templates_created: usize,
+    pub templates_replaced: usize,
+}
+
+impl Services {
+    pub fn export(&self, sel: &ExportSelection) -> Result<Bundle> {
+        let me = self.current_user_id();
+        let (agent_ids, workflow_ids, template_ids) = if sel.all {
+            self.store().read(|c| -> Result<_> {
+                let ids = |table: &str, owner: &str| -> Result<Vec<Uuid>> {
+                    let mut stmt = c
+                        .prepare(&format!("SELECT id FROM {table} WHERE {owner} = ?1 AND deleted_at IS NULL ORDER BY created_at"))
+                        .map_err(turbocat_store::StoreError::from)?;
+                    let rows = stmt
+                        .query_map([uuid_value(me)], |r| r.get::<_, String>(0))
+                        .map_err(turbocat_store::StoreError::from)?;
+                    rows.map(|r| r.map_err(|e| turbocat_store::StoreError::from(e).into()).and_then(|s| turbocat_domain::parse_id(&s)))
+                        .collect()
+                };
+                Ok((ids("agents", "user_id")?, ids("workflows", "user_id")?, ids("templates", "user_id")?))
+            })?
+        } else {
+            (sel.agent_ids.clone(), sel.workflow_ids.clone(), sel.template_ids.clone())
+        };
+        Ok(Bundle {
+            format: FORMAT.into(),
+            version: VERSION,
+            exported_at: now(),
+            agents: agent_ids.into_iter().map(|id| self.agents().get(id)).collect::<Result<_>>()?,
+            workflows: workflow_ids.into_iter().map(|id| self.workflows().get(id)).collect::<Result<_>>()?,
+            templates: template_ids.into_iter().map(|id| self.templates().get(id)).collect::<Result<_>>()?,
+        })
+    }
+
+    /// Parses and imports a bundle given as JSON text.
+    pub fn import_json(&self, text: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        let bundle: Bundle = serde_json::from_str(text)
+            .map_err(|e| Error::validation(format!("This file is not a valid Turbocat bundle: {e}")))?;
+        self.import(bundle, opts)
+    }
+
+    pub fn import(&self, mut b: Bundle, opts: &ImportOptions) -> Result<ImportReport> {
+        if b.format != FORMAT || b.version != VERSION {
+            return Err(Error::validation(format!(
+                "Unsupported bundle (format {:?} version {}; this build reads {FORMAT:?} version {VERSION})",
+                b.format, b.version
+            )));
+        }
+        let me = self.current_user_id();
+        if opts.as_copies {
+            remap_ids(&mut b);
+        }
+        // 1. Check every row, collecting every problem with its place in the bundle.
+        let mut problems: Vec<FieldError> = Vec::new();
+        let mut collect = |at: String, r: Result<()>| {
+            if let Err(e) = r {
+                if e.fields.is_empty() {
+                    problems.push(FieldError { field: at, message: e.message });
+                } else {
+                    problems.extend(e.fields.into_iter().map(|f| FieldError { field: format!("{at}.{}", f.field), message: f.message }));
+                }
+            }
+        };
+        for (i, a) in b.agents.iter().enumerate() {
+            let mut c = Checker::new();
+            c.name("name", &a.name, 255);
+            c.description(a.description.as_deref());
+            c.tags(a.tags.as_deref().unwrap_or(&[]));
+            c.object("config", &a.config);
+            collect(format!("agents[{i}]"), c.finish());
+        }
+        let bundle_agents: HashSet<Uuid> = b.agents.iter().map(|a| a.id).collect();
+        for (i, w) in b.workflows.iter().enumerate() {
+            let mut c = Checker::new();
+            c.name("name", &w.workflow.name, 255);
+            c.description(w.workflow.description.as_deref());
+            c.schedule(w.workflow.schedule_cron.as_deref(), &w.workflow.schedule_timezone);
+            c.tags(w.workflow.tags.as_deref().unwrap_or(&[]));
+            if w.steps.iter().any(|s| s.workflow_id != w.workflow.id) {
+                c.fail("steps", "Every step must belong to its workflow");
+            }
+            collect(format!("workflows[{i}]"), c.finish());
+            collect(format!("workflows[{i}]"), validate_steps(&w.steps));
+        }
+        for (i, t) in b.templates.iter().enumerate() {
+            let mut c = Checker::new();
+            c.name("name", &t.name, 255);
+            c.name("category", &t.category, 100);
+            c.description(t.description.as_deref());
+            collect(format!("templates[{i}]"), c.finish());
+        }
+        for (kind, ids) in [
+            ("agents", b.agents.iter().map(|a| a.id).collect::<Vec<_>>()),
+            ("workflows", b.workflows.iter().map(|w| w.workflow.id).collect()),
+            ("templates", b.templates.iter().map(|t| t.id).collect()),
+        ] {
+            let mut seen = HashSet::new();
+            for id in ids {
+                if !seen.insert(id) {
+                    problems.push(FieldError { field: kind.into(), message: format!("Id {id} appears twice in the bundle") });
+                }
+            }
+        }
+        if !problems.is_empty() {
+            let message = format!(
+                "The bundle was not imported ({} problem{}): {}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ")
+            );
+            return Err(Error { code: ErrorCode::ValidationError, message, fields: problems });
+        }
+        // 2. Write everything in one transaction; any failure rolls all of it back.
+        let t = now();
+        self.store().write(|tx| {
+            let mut report = ImportReport::default();
+            for a in &b.agents {
+                let mut a = a.clone();
+                a.user_id = me;
+                a.updated_at = t;
+                if a.parent_id.is_some_and(|p| !bundle_agents.contains(&p) && row::get::<Agent>(tx, p).ok().flatten().is_none()) {
+                    a.parent_id = None;
+                }
+                if upsert_owned(tx, &a, me, "agents")? {
+                    report.agents_replaced += 1;
+                } else {
+                    report.agents_created += 1;
+                }
+            }
+            for w in &b.workflows {
+                for s in &w.steps {
+                    if let Some(aid) = s.agent_id {
+                        let exists = bundle_agents.contains(&aid)
+                            || row::get::<Agent>(tx, aid)?.is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public));
+                        if !exists {
+                            return Err(Error::validation(format!(
+                                "The bundle was not imported: step \"{}\" of workflow \"{}\" uses agent {aid}, which is neither in the bundle nor in this database",
+                                s.step_key, w.workflow.name
+                            )));
+                        }
+                    }
+                }
+                let mut wf = w.workflow.clone();
+                wf.user_id = me;
+                wf.updated_at = t;
+                if wf.parent_id.is_some() && row::get::<turbocat_domain::Workflow>(tx, wf.parent_id.unwrap_or_default())?.is_none() {
+                    wf.parent_id = None;
+                }
+                let replaced = upsert_owned(tx, &wf, me, "workflows")?;
+                if replaced {
+                    report.workflows_replaced += 1;
+                    let mut f = Filter::new();
+                    f.eq("workflow_id", uuid_value(wf.id));
+                    for old in queries::all::<turbocat_domain::WorkflowStep>(tx, &f, "position")? {
+                        row::delete::<turbocat_domain::WorkflowStep>(tx, old.id)?;
+                    }
+                } else {
+                    report.workflows_created += 1;
+                }
+                for s in &w.steps {
+                    if row::get::<turbocat_domain::WorkflowStep>(tx, s.id)?.is_some() {
+                        return Err(Error::conflict(format!("Step id {} already belongs to another workflow", s.id)));
+                    }
+                    row::insert(tx, s)?;
+                    report.steps_written += 1;
+                }
+            }
+            for tpl in &b.templates {
+                let mut tpl = tpl.clone();
+                tpl.user_id = Some(me);
+                tpl.is_official = false;
+                tpl.updated_at = t;
+                if upsert_owned(tx, &tpl, me, "templates")? {
+                    report.templates_replaced += 1;
+                } else {
+                    report.templates_created += 1;
+                }
+            }
+            crate::Services::audit_row(
+                self,
+                tx,
+                "bundle.import",
+                "bundle",
+                None,
+                json!({
+                    "report": report,
+                    "agents": b.agents.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),
+                    "workflows": b.workflows.iter().map(|w| w.workflow.id.to_string()).collect::<Vec<_>>(),
+                    "templates": b.templates.iter().map(|t| t.id.to_string()).collect::<Vec<_>>(),
+                }),
+            )?;
+            Ok(report)
+        })
+    }
+}
+
+/// Inserts the row, or replaces it when the current user owns a row with that id. Returns
+/// whether it replaced. A row of another user under the same id is a CONFLICT.
+fn upsert_owned<T: Table>(tx: &rusqlite::Connection, r: &T, me: Uuid, table: &str) -> Result<bool> {
+    let owner: Option<Option<String>> = tx
+        .query_row(&format!("SELECT user_id FROM {table} WHERE id = ?1"), [uuid_value(r.id())], |x| x.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+        .map_err(turbocat_store::StoreError::from)?;
+    match owner {
+        None => {
+            row::insert(tx, r)?;
+            Ok(false)
+        }
+        Some(Some(o)) if o == me.to_string() => {
+            row::update(tx, r)?;
+            Ok(true)
+        }
+        Some(_) => Err(Error::conflict(format!(
+            "{table} row {} belongs to another user; import it as a copy instead",
+            r.id()
+        ))),
+    }
+}
+
+fn fresh(map: &mut HashMap<Uuid, Uuid>, old: Uuid) -> Uuid {
+    *map.entry(old).or_insert_with(turbocat_domain::new_id)
+}
+
+/// New ids for every row; references inside the bundle (step → agent, step → workflow,
+/// agent → parent) follow.
+fn remap_ids(b: &mut Bundle) {
+    let mut map: HashMap<Uuid, Uuid> = HashMap::new();
+    for a in &mut b.agents {
+        a.id = fresh(&mut map, a.id);
+    }
+    for a in &mut b.agents {
+        a.parent_id = a.parent_id.map(|p| fresh(&mut map, p));
+        a.total_executions = 0;
+    }
+    for w in &mut b.workflows {
+        w.workflow.id = fresh(&mut map, w.workflow.id);
+        w.workflow.parent_id = None;
+        for s in &mut w.steps {
+            s.id = fresh(&mut map, s.id);
+            s.workflow_id = w.workflow.id;
+        }
+    }
+    let agent_ids: HashSet<Uuid> = b.agents.iter().map(|a| a.id).collect();
+    for w in &mut b.workflows {
+        for s in &mut w.steps {
+            // Only agents that came with the bundle were renamed; others keep their id.
+            if let Some(a) = s.agent_id {
+                if let Some(new) = map.get(&a).filter(|n| agent_ids.contains(n)) {
+                    s.agent_id = Some(*new);
+                }
+            }
+        }
+    }
+    for t in &mut b.templates {
+        t.id = fresh(&mut map, t.id);
+    }
+}

@@ -1,0 +1,278 @@
+//! Executions: create (only an active workflow with steps), get with step counts, list, logs,
+//! cancel (`rules.md`, "Executions"). Running them is the engine's work; this module holds the
+//! rows and the rules every caller shares.
+
+use crate::list::ListParams;
+use crate::{not_found, now, Services};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use turbocat_domain::{
+    new_id, Error, Execution, ExecutionLog, ExecutionStatus, LogLevel, Page, Result, StepStatus, TriggerType, Uuid,
+    Workflow, WorkflowStatus,
+};
+use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::row;
+
+pub struct Executions<'a>(pub(crate) &'a Services);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateExecution {
+    pub workflow_id: Uuid,
+    pub trigger_type: Option<TriggerType>,
+    pub trigger_data: Option<Json>,
+    pub input_data: Option<Json>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExecutionQuery {
+    #[serde(flatten)]
+    pub list: ListParams,
+    pub workflow_id: Option<Uuid>,
+    pub status: Option<ExecutionStatus>,
+    pub trigger_type: Option<TriggerType>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LogQuery {
+    pub level: Option<LogLevel>,
+    pub step_key: Option<String>,
+    /// `asc` (default: oldest first) or `desc`.
+    pub sort_order: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepCounts {
+    pub total: i64,
+    pub pending: i64,
+    pub running: i64,
+    pub completed: i64,
+    pub failed: i64,
+    pub skipped: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionDetail {
+    #[serde(flatten)]
+    pub execution: Execution,
+    pub workflow_name: String,
+    pub step_counts: StepCounts,
+}
+
+const SORTABLE: &[&str] = &["created_at", "updated_at", "started_at", "completed_at", "duration_ms", "status"];
+
+fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Execution> {
+    let e = row::get::<Execution>(conn, id)?.ok_or_else(|| not_found("Execution"))?;
+    if e.user_id != me {
+        crate::workflows::visible(conn, me, e.workflow_id).map_err(|_| not_found("Execution"))?;
+    }
+    Ok(e)
+}
+
+/// Workflow counters after a finished execution, in the caller's transaction (`rules.md`,
+/// "Counters"). Only completed and failed/timed-out runs count as successes or failures.
+pub(crate) fn count_finished(conn: &rusqlite::Connection, e: &Execution) -> Result<()> {
+    let Some(mut w) = row::get::<Workflow>(conn, e.workflow_id)? else { return Ok(()) };
+    let duration = e.duration_ms.unwrap_or(0);
+    w.avg_execution_time_ms = ((w.avg_execution_time_ms as f64 * w.total_executions as f64 + duration as f64)
+        / (w.total_executions + 1) as f64)
+        .round() as i64;
+    w.total_executions += 1;
+    match e.status {
+        ExecutionStatus::Completed => w.successful_executions += 1,
+        ExecutionStatus::Failed | ExecutionStatus::Timeout => w.failed_executions += 1,
+        _ => {}
+    }
+    w.last_execution_at = e.completed_at;
+    w.updated_at = now();
+    row::update(conn, &w)?;
+    Ok(())
+}
+
+impl Executions<'_> {
+    pub fn create(&self, input: CreateExecution) -> Result<Execution> {
+        if let Some(v) = &input.input_data {
+            if !v.is_object() {
+                return Err(Error::validation_field("inputData", "inputData must be an object"));
+            }
+        }
+        self.0.store().write(|tx| {
+            let w = crate::workflows::visible(tx, self.0.user_id, input.workflow_id)?;
+            if w.status != WorkflowStatus::Active {
+                return Err(Error::bad_request(format!(
+                    "Cannot execute workflow in \"{}\" status. Workflow must be ACTIVE.",
+                    w.status
+                )));
+            }
+            let steps = queries::steps_of(tx, w.id)?;
+            if steps.is_empty() {
+                return Err(Error::bad_request("Cannot execute workflow with no steps"));
+            }
+            let t = now();
+            let e = Execution {
+                id: new_id(),
+                workflow_id: w.id,
+                user_id: self.0.user_id,
+                status: ExecutionStatus::Pending,
+                trigger_type: input.trigger_type.unwrap_or(TriggerType::Manual),
+                trigger_data: input.trigger_data.unwrap_or_else(|| json!({})),
+                started_at: None,
+                completed_at: None,
+                duration_ms: None,
+                input_data: input.input_data.unwrap_or_else(|| json!({})),
+                output_data: json!({}),
+                steps_completed: 0,
+                steps_failed: 0,
+                steps_total: steps.len() as i64,
+                error_message: None,
+                error_stack: None,
+                created_at: t,
+                updated_at: t,
+            };
+            row::insert(tx, &e)?;
+            self.0.audit_row(
+                tx,
+                "workflow.execute",
+                "execution",
+                Some(e.id),
+                json!({ "after": { "workflowId": w.id, "triggerType": e.trigger_type, "status": e.status } }),
+            )?;
+            Ok(e)
+        })
+    }
+
+    pub fn get(&self, id: Uuid) -> Result<ExecutionDetail> {
+        self.0.store().read(|c| {
+            let execution = visible(c, self.0.user_id, id)?;
+            let workflow_name = row::get::<Workflow>(c, execution.workflow_id)?.map(|w| w.name).unwrap_or_default();
+            // The latest status of each step, from its log rows.
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT step_status, count(*) FROM (
+                        SELECT step_key, step_status, max(created_at) FROM execution_logs
+                        WHERE execution_id = ?1 AND step_key IS NOT NULL AND step_status IS NOT NULL
+                        GROUP BY step_key) GROUP BY step_status",
+                )
+                .map_err(turbocat_store::StoreError::from)?;
+            let mut counts = StepCounts { total: execution.steps_total, ..Default::default() };
+            let rows = stmt
+                .query_map([uuid_value(id)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(turbocat_store::StoreError::from)?;
+            let mut seen = 0;
+            for r in rows {
+                let (status, n) = r.map_err(turbocat_store::StoreError::from)?;
+                seen += n;
+                match status.parse::<StepStatus>()? {
+                    StepStatus::Pending => counts.pending += n,
+                    StepStatus::Running => counts.running += n,
+                    StepStatus::Completed => counts.completed += n,
+                    StepStatus::Failed => counts.failed += n,
+                    StepStatus::Skipped => counts.skipped += n,
+                }
+            }
+            counts.pending += (counts.total - seen).max(0);
+            Ok(ExecutionDetail { execution, workflow_name, step_counts: counts })
+        })
+    }
+
+    pub fn list(&self, q: &ExecutionQuery) -> Result<Page<Execution>> {
+        let r = q.list.resolve(SORTABLE, "created_at")?;
+        let mut f = Filter::new();
+        f.eq("user_id", uuid_value(self.0.user_id));
+        if let Some(w) = q.workflow_id {
+            f.eq("workflow_id", uuid_value(w));
+        }
+        if let Some(s) = q.status {
+            f.eq("status", s.as_str());
+        }
+        if let Some(t) = q.trigger_type {
+            f.eq("trigger_type", t.as_str());
+        }
+        if let Some(s) = q.list.search_term() {
+            f.search(&["error_message"], s);
+        }
+        let (items, total) =
+            self.0.store().read(|c| Ok(queries::page::<Execution>(c, &f, &r.order, r.page_size, r.offset())?))?;
+        Ok(Page::new(items, total, r.page, r.page_size))
+    }
+
+    /// Logs of an execution, oldest first by default; filters by level and step key.
+    pub fn logs(&self, id: Uuid, q: &LogQuery) -> Result<Page<ExecutionLog>> {
+        let params = ListParams {
+            page: q.page,
+            page_size: Some(q.page_size.unwrap_or(100)),
+            sort_by: None,
+            sort_order: Some(q.sort_order.clone().unwrap_or_else(|| "asc".into())),
+            ..Default::default()
+        };
+        let r = params.resolve(&["created_at"], "created_at")?;
+        let mut f = Filter::new();
+        f.eq("execution_id", uuid_value(id));
+        if let Some(l) = q.level {
+            f.eq("level", l.as_str());
+        }
+        if let Some(k) = &q.step_key {
+            f.eq("step_key", k.as_str());
+        }
+        // Ties in time are broken by step key, then id (UUIDv7: insertion order).
+        let order = format!("{}, step_key {}", r.order, if r.order.ends_with("ASC") { "ASC" } else { "DESC" });
+        self.0.store().read(|c| {
+            visible(c, self.0.user_id, id)?;
+            let (items, total) = queries::page::<ExecutionLog>(c, &f, &order, r.page_size, r.offset())?;
+            Ok(Page::new(items, total, r.page, r.page_size))
+        })
+    }
+
+    /// Appends log rows of a run in one transaction (no audit row: logs are the run's output,
+    /// not a user's change). The bulk path of the engine.
+    pub fn append_logs(&self, logs: &[ExecutionLog]) -> Result<usize> {
+        self.0.store().write(|tx| Ok(row::insert_many(tx, logs.iter())?))
+    }
+
+    /// Cancels a pending or running execution (`rules.md`).
+    pub fn cancel(&self, id: Uuid) -> Result<Execution> {
+        self.0.store().write(|tx| {
+            let before = visible(tx, self.0.user_id, id)?;
+            if before.user_id != self.0.user_id {
+                return Err(Error::forbidden("This execution belongs to another user"));
+            }
+            if before.status.is_terminal() {
+                return Err(Error::bad_request(format!(
+                    "Cannot cancel execution in \"{}\" status. Execution must be PENDING or RUNNING.",
+                    before.status
+                )));
+            }
+            let t = now();
+            let mut e = before.clone();
+            e.status = ExecutionStatus::Cancelled;
+            e.completed_at = Some(t);
+            e.duration_ms = Some(e.started_at.map(|s| (t.millis() - s.millis()).max(0)).unwrap_or(0));
+            e.updated_at = t;
+            row::update(tx, &e)?;
+            let log = ExecutionLog {
+                id: new_id(),
+                execution_id: id,
+                workflow_step_id: None,
+                level: LogLevel::Warn,
+                message: "Execution cancelled by user".into(),
+                metadata: json!({}),
+                step_key: None,
+                step_status: None,
+                step_started_at: None,
+                step_completed_at: None,
+                step_duration_ms: None,
+                created_at: t,
+            };
+            row::insert(tx, &log)?;
+            count_finished(tx, &e)?;
+            self.0.audit_row(tx, "execution.cancel", "execution", Some(id), crate::changes(&before, &e))?;
+            Ok(e)
+        })
+    }
+}

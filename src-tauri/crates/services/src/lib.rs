@@ -1,0 +1,162 @@
+//! The service layer: the one set of functions the desktop UI, the CLI and any local API call.
+//! Every rule of `spec/rules.md` is enforced here, once, and reaches the caller as a coded
+//! [`Error`]. Every write is one store transaction that also writes its audit row.
+
+pub mod agents;
+pub mod api_keys;
+pub mod audit;
+pub mod bundle;
+pub mod deployments;
+pub mod executions;
+pub mod list;
+pub mod seed;
+pub mod templates;
+pub mod users;
+pub mod workflows;
+
+mod secrets;
+
+use serde_json::{json, Map, Value as Json};
+use std::path::Path;
+use std::sync::Mutex;
+use turbocat_domain::{Error, Result, Timestamp, Uuid};
+use turbocat_store::queries::settings;
+use turbocat_store::Store;
+
+pub use list::ListParams;
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Seed the demo content when the database is new (the desktop app's first start).
+    pub seed_on_first_start: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { seed_on_first_start: true }
+    }
+}
+
+/// The open database plus who is acting. `Send + Sync`: share it in an `Arc`.
+pub struct Services {
+    store: Store,
+    user_id: Uuid,
+    secrets: secrets::SecretBox,
+    rate_windows: Mutex<api_keys::RateWindows>,
+}
+
+const CURRENT_USER_KEY: &str = "current_user_id";
+
+impl Services {
+    /// Opens (and migrates) the database, makes sure the local profile exists, and seeds the
+    /// demo content on first start when asked.
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Services> {
+        let store = Store::open(path)?;
+        let secrets = secrets::SecretBox::open(path)?;
+        let user_id = store.write(|tx| -> Result<Uuid> {
+            if let Some(id) = settings::get(tx, CURRENT_USER_KEY)?.and_then(|v| v.as_str().and_then(|s| s.parse().ok())) {
+                if turbocat_store::row::get::<turbocat_domain::User>(tx, id)?.is_some() {
+                    return Ok(id);
+                }
+            }
+            // First start. With the demo seed, the local profile is the seed's admin, so the
+            // demo content is the user's own and fully editable; without it, a fresh profile.
+            let id = if opts.seed_on_first_start {
+                seed::apply(tx)?;
+                seed::ADMIN_ID
+            } else {
+                users::create_local_profile(tx)?
+            };
+            settings::set(tx, CURRENT_USER_KEY, &json!(id.to_string()))?;
+            Ok(id)
+        })?;
+        Ok(Services { store, user_id, secrets, rate_windows: Mutex::new(Default::default()) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The local profile: the user every service acts as.
+    pub fn current_user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub fn users(&self) -> users::Users<'_> {
+        users::Users(self)
+    }
+    pub fn agents(&self) -> agents::Agents<'_> {
+        agents::Agents(self)
+    }
+    pub fn workflows(&self) -> workflows::Workflows<'_> {
+        workflows::Workflows(self)
+    }
+    pub fn templates(&self) -> templates::Templates<'_> {
+        templates::Templates(self)
+    }
+    pub fn deployments(&self) -> deployments::Deployments<'_> {
+        deployments::Deployments(self)
+    }
+    pub fn api_keys(&self) -> api_keys::ApiKeys<'_> {
+        api_keys::ApiKeys(self)
+    }
+    pub fn executions(&self) -> executions::Executions<'_> {
+        executions::Executions(self)
+    }
+    pub fn audit(&self) -> audit::Audit<'_> {
+        audit::Audit(self)
+    }
+
+    /// Writes an audit row for an action of the current user, inside the caller's transaction.
+    pub(crate) fn audit_row(
+        &self,
+        conn: &rusqlite::Connection,
+        action: &str,
+        resource_type: &str,
+        resource_id: Option<Uuid>,
+        changes: Json,
+    ) -> Result<()> {
+        turbocat_store::queries::audit::record(conn, Some(self.user_id), action, resource_type, resource_id, changes, json!({}))?;
+        Ok(())
+    }
+}
+
+/// Now, for `updated_at` and friends. One place, so the sync issue can swap in a hybrid clock.
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+/// The fields that differ between two serialized rows, as `{field: {before, after}}`;
+/// `updatedAt` is left out (it always changes). Used for audit rows.
+pub(crate) fn changes<T: serde::Serialize>(before: &T, after: &T) -> Json {
+    let (Ok(Json::Object(b)), Ok(Json::Object(a))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+        return json!({});
+    };
+    let mut out = Map::new();
+    for (k, av) in &a {
+        if k == "updatedAt" {
+            continue;
+        }
+        let bv = b.get(k).unwrap_or(&Json::Null);
+        if bv != av {
+            out.insert(k.clone(), json!({ "before": bv, "after": av }));
+        }
+    }
+    Json::Object(out)
+}
+
+/// The whole row as the "after" of a create (or "before" of a delete).
+pub(crate) fn snapshot<T: serde::Serialize>(row: &T, key: &str) -> Json {
+    json!({ key: serde_json::to_value(row).unwrap_or(Json::Null) })
+}
+
+pub(crate) fn not_found(what: &str) -> Error {
+    Error::not_found(what)
+}
+
+impl Services {
+    /// Writes what is missing of the demo seed; a second run writes nothing.
+    pub fn seed(&self) -> Result<seed::SeedReport> {
+        self.store.write(|tx| seed::apply(tx))
+    }
+}

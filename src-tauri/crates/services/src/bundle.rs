@@ -177,6 +177,13 @@ impl Services {
                 if a.parent_id.is_some_and(|p| !bundle_agents.contains(&p) && row::get::<Agent>(tx, p).ok().flatten().is_none()) {
                     a.parent_id = None;
                 }
+                // Counters are this database's history of runs: a replaced row keeps its own.
+                if let Some(old) = row::get::<Agent>(tx, a.id)? {
+                    (a.total_executions, a.successful_executions, a.failed_executions, a.avg_execution_time_ms) =
+                        (old.total_executions, old.successful_executions, old.failed_executions, old.avg_execution_time_ms);
+                } else {
+                    (a.total_executions, a.successful_executions, a.failed_executions, a.avg_execution_time_ms) = (0, 0, 0, 0);
+                }
                 if upsert_owned(tx, &a, me, "agents")? {
                     report.agents_replaced += 1;
                 } else {
@@ -199,6 +206,17 @@ impl Services {
                 let mut wf = w.workflow.clone();
                 wf.user_id = me;
                 wf.updated_at = t;
+                match row::get::<turbocat_domain::Workflow>(tx, wf.id)? {
+                    Some(old) => {
+                        (wf.total_executions, wf.successful_executions, wf.failed_executions, wf.avg_execution_time_ms) =
+                            (old.total_executions, old.successful_executions, old.failed_executions, old.avg_execution_time_ms);
+                        wf.last_execution_at = old.last_execution_at;
+                    }
+                    None => {
+                        (wf.total_executions, wf.successful_executions, wf.failed_executions, wf.avg_execution_time_ms) = (0, 0, 0, 0);
+                        wf.last_execution_at = None;
+                    }
+                }
                 if wf.parent_id.is_some() && row::get::<turbocat_domain::Workflow>(tx, wf.parent_id.unwrap_or_default())?.is_none() {
                     wf.parent_id = None;
                 }
@@ -224,7 +242,13 @@ impl Services {
             for tpl in &b.templates {
                 let mut tpl = tpl.clone();
                 tpl.user_id = Some(me);
-                tpl.is_official = false;
+                // Only the seed (or the hosted project) makes official templates; an import
+                // keeps the flag only on a row that is official already.
+                let old = row::get::<Template>(tx, tpl.id)?;
+                tpl.is_official = old.as_ref().is_some_and(|o| o.is_official);
+                if let Some(old) = old {
+                    (tpl.usage_count, tpl.rating_average, tpl.rating_count) = (old.usage_count, old.rating_average, old.rating_count);
+                }
                 tpl.updated_at = t;
                 if upsert_owned(tx, &tpl, me, "templates")? {
                     report.templates_replaced += 1;

@@ -262,7 +262,7 @@ impl Deployments<'_> {
         Ok(masked(&self.0.secrets, d))
     }
 
-    fn transition(&self, id: Uuid, action: &str, allowed: &[DeploymentStatus], to: DeploymentStatus) -> Result<Deployment> {
+    fn transition(&self, id: Uuid, action: &str, audit_action: &str, allowed: &[DeploymentStatus], to: DeploymentStatus) -> Result<Deployment> {
         let d = self.0.store().write(|tx| {
             let before = owned(tx, self.0.user_id, id)?;
             if !allowed.contains(&before.status) {
@@ -287,7 +287,7 @@ impl Deployments<'_> {
             }
             d.updated_at = t;
             row::update(tx, &d)?;
-            self.0.audit_row(tx, &format!("deployment.{action}"), "deployment", Some(id), changes(&audit_view(&before), &audit_view(&d)))?;
+            self.0.audit_row(tx, audit_action, "deployment", Some(id), changes(&audit_view(&before), &audit_view(&d)))?;
             Ok(d)
         })?;
         Ok(masked(&self.0.secrets, d))
@@ -295,24 +295,25 @@ impl Deployments<'_> {
 
     /// stopped|failed → starting.
     pub fn start(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "start", &[DeploymentStatus::Stopped, DeploymentStatus::Failed], DeploymentStatus::Starting)
+        self.transition(id, "start", "deployment.start", &[DeploymentStatus::Stopped, DeploymentStatus::Failed], DeploymentStatus::Starting)
     }
     /// starting → running (healthy): the local runtime reports it came up.
     pub fn mark_running(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "run", &[DeploymentStatus::Starting], DeploymentStatus::Running)
+        self.transition(id, "mark running", "deployment.running", &[DeploymentStatus::Starting], DeploymentStatus::Running)
     }
     /// running|starting|maintenance → stopping.
     pub fn stop(&self, id: Uuid) -> Result<Deployment> {
         self.transition(
             id,
             "stop",
+            "deployment.stop",
             &[DeploymentStatus::Running, DeploymentStatus::Starting, DeploymentStatus::Maintenance],
             DeploymentStatus::Stopping,
         )
     }
     /// stopping → stopped.
     pub fn mark_stopped(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "finish stopping", &[DeploymentStatus::Stopping], DeploymentStatus::Stopped)
+        self.transition(id, "mark stopped", "deployment.stopped", &[DeploymentStatus::Stopping], DeploymentStatus::Stopped)
     }
 
     /// Soft delete; a deployment that is up is stopped first (stopping → stopped, audited).

@@ -43,6 +43,8 @@ pub struct Services {
     user_id: Uuid,
     secrets: secrets::SecretBox,
     rate_windows: Mutex<api_keys::RateWindows>,
+    /// What the first-start seed wrote, when this open was the database's first start.
+    pub first_start_seed: Option<seed::SeedReport>,
 }
 
 const CURRENT_USER_KEY: &str = "current_user_id";
@@ -53,24 +55,24 @@ impl Services {
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Services> {
         let store = Store::open(path)?;
         let secrets = secrets::SecretBox::open(path)?;
-        let user_id = store.write(|tx| -> Result<Uuid> {
+        let (user_id, first_start_seed) = store.write(|tx| -> Result<(Uuid, Option<seed::SeedReport>)> {
             if let Some(id) = settings::get(tx, CURRENT_USER_KEY)?.and_then(|v| v.as_str().and_then(|s| s.parse().ok())) {
                 if turbocat_store::row::get::<turbocat_domain::User>(tx, id)?.is_some() {
-                    return Ok(id);
+                    return Ok((id, None));
                 }
             }
             // First start. With the demo seed, the local profile is the seed's admin, so the
             // demo content is the user's own and fully editable; without it, a fresh profile.
-            let id = if opts.seed_on_first_start {
-                seed::apply(tx)?;
-                seed::ADMIN_ID
+            let (id, report) = if opts.seed_on_first_start {
+                let report = seed::apply(tx)?;
+                (seed::ADMIN_ID, Some(report))
             } else {
-                users::create_local_profile(tx)?
+                (users::create_local_profile(tx)?, None)
             };
             settings::set(tx, CURRENT_USER_KEY, &json!(id.to_string()))?;
-            Ok(id)
+            Ok((id, report))
         })?;
-        Ok(Services { store, user_id, secrets, rate_windows: Mutex::new(Default::default()) })
+        Ok(Services { store, user_id, secrets, rate_windows: Mutex::new(Default::default()), first_start_seed })
     }
 
     pub fn store(&self) -> &Store {

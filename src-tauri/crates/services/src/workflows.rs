@@ -178,15 +178,20 @@ fn new_step(workflow_id: Uuid, s: StepInput, index: usize, c: &mut Checker) -> W
     }
 }
 
-/// Field checks of every step, the step limit, then the graph checks in rule order.
-pub fn validate_steps(steps: &[WorkflowStep]) -> Result<()> {
-    let mut c = Checker::new();
+/// Field checks of every step and the step limit, into the caller's checker.
+fn check_steps(c: &mut Checker, steps: &[WorkflowStep]) {
     if steps.len() > MAX_STEPS {
         c.fail("steps", format!("A workflow can have at most {MAX_STEPS} steps (got {})", steps.len()));
     }
     for (i, s) in steps.iter().enumerate() {
-        check_step_fields(&mut c, &format!("steps[{i}]"), s);
+        check_step_fields(c, &format!("steps[{i}]"), s);
     }
+}
+
+/// Field checks of every step, the step limit, then the graph checks in rule order.
+pub fn validate_steps(steps: &[WorkflowStep]) -> Result<()> {
+    let mut c = Checker::new();
+    check_steps(&mut c, steps);
     c.finish()?;
     graph::validate(steps)
 }
@@ -340,8 +345,9 @@ impl Workflows<'_> {
     pub fn validate(&self, steps: Vec<StepInput>) -> Result<()> {
         let mut c = Checker::new();
         let rows: Vec<WorkflowStep> = steps.into_iter().enumerate().map(|(i, s)| new_step(Uuid::nil(), s, i, &mut c)).collect();
+        check_steps(&mut c, &rows);
         c.finish()?;
-        validate_steps(&rows)?;
+        graph::validate(&rows)?;
         self.0.store().read(|conn| check_step_agents(conn, self.0.user_id, &rows))
     }
 
@@ -362,8 +368,9 @@ impl Workflows<'_> {
         let id = input.id.unwrap_or_else(new_id);
         let steps: Vec<WorkflowStep> =
             input.steps.into_iter().enumerate().map(|(i, s)| new_step(id, s, i, &mut c)).collect();
+        check_steps(&mut c, &steps);
         c.finish()?;
-        validate_steps(&steps)?;
+        graph::validate(&steps)?;
         let t = now();
         let wf = Workflow {
             id,
@@ -517,10 +524,13 @@ impl Workflows<'_> {
                 (_, Some(diff)) => Some(apply_diff(id, &stored, diff, &mut c)),
                 _ => None,
             };
+            if let Some(result) = &result {
+                check_steps(&mut c, result);
+            }
             c.finish()?;
             let mut step_summary = Json::Null;
             if let Some(result) = &result {
-                validate_steps(result)?;
+                graph::validate(result)?;
                 check_step_agents(tx, self.0.user_id, result)?;
                 step_summary = write_steps(tx, &stored, result)?;
             }

@@ -166,24 +166,50 @@ pub fn verify_restore_source(path: &Path) -> StoreResult<migrate::MigrationStatu
     Ok(st)
 }
 
-/// Replaces the content of the open database with `source`, after verifying it and backing up
-/// the current content. Then brings the restored schema up to date. Returns the backup path.
+/// Replaces the content of the database behind `conn` with `source`, after verifying it and
+/// backing up the current content; then brings the restored schema up to date and records the
+/// restore in the audit log. Works on a raw connection, so that a file this build refuses to
+/// open (say, one from a newer build) can still be replaced by a good backup.
+pub fn restore_into(conn: &mut Connection, db_path: &Path, source: &Path) -> StoreResult<PathBuf> {
+    verify_restore_source(source)?;
+    let backup = migrate::backup_file_name(db_path, "before-restore");
+    backup_connection(conn, &backup)?;
+    conn.restore(MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
+    crate::apply_pragmas(conn)?;
+    migrate::migrate(conn, db_path)?;
+    crate::queries::audit::record_system(
+        conn,
+        "db.restore",
+        serde_json::json!({ "source": source.display().to_string() }),
+        serde_json::json!({ "backup": backup.display().to_string() }),
+    )?;
+    Ok(backup)
+}
+
+/// Restore for an open store (the desktop app): idle readers are dropped first.
 pub fn restore(store: &crate::Store, source: &Path) -> StoreResult<PathBuf> {
     verify_restore_source(source)?;
-    let backup = migrate::backup_file_name(store.path(), "before-restore");
     store.drop_readers();
-    store.with_writer(|conn| {
-        backup_connection(conn, &backup)?;
-        conn.restore(MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
-        crate::apply_pragmas(conn)?;
-        migrate::migrate(conn, store.path())?;
-        crate::queries::audit::record_system(
-            conn,
-            "db.restore",
-            serde_json::json!({ "source": source.display().to_string() }),
-            serde_json::json!({ "backup": backup.display().to_string() }),
-        )?;
-        Ok(())
-    })?;
-    Ok(backup)
+    store.with_writer(|conn| restore_into(conn, store.path(), source))
+}
+
+/// Opens the file at `path` for maintenance without migrating it (it must exist).
+pub fn open_raw(path: &Path) -> StoreResult<Connection> {
+    if !path.is_file() {
+        return Err(StoreError::Refused(format!("No database at {}", path.display())));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    crate::apply_pragmas(&conn)?;
+    Ok(conn)
+}
+
+/// The migration status of the file at `path`, read-only; a missing file has every migration
+/// pending.
+pub fn inspect(path: &Path) -> StoreResult<migrate::MigrationStatus> {
+    if !path.exists() {
+        let conn = Connection::open_in_memory()?;
+        return migrate::status(&conn);
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    migrate::status(&conn)
 }

@@ -1,0 +1,15 @@
+//! The one integration-test binary of the product. Every test runs against a real SQLite file
+//! in its own temporary folder, through the same entry points users have: the service API, the
+//! store's open/migrate, and the `turbocat` command line's `run`.
+
+mod support;
+
+mod agents;
+mod cli;
+mod crash;
+mod executions;
+mod keys_deployments;
+mod migrations;
+mod seed_bundle;
+mod templates;
+mod workflows;

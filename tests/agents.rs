@@ -203,3 +203,26 @@ fn duplicate_makes_the_next_version_of_the_family() {
     let v4 = env.svc.agents().duplicate(v1.id, None).unwrap();
     assert_eq!(v4.version, 4);
 }
+
+#[test]
+fn list_totals_follow_writes_from_this_and_other_processes() {
+    let env = Env::empty();
+    create(&env, "One", AgentType::Code, &[]);
+    let total = || env.svc.agents().list(&AgentQuery::default()).unwrap().total;
+    assert_eq!(total(), 1);
+    assert_eq!(total(), 1, "the cached total");
+    create(&env, "Two", AgentType::Code, &[]);
+    assert_eq!(total(), 2, "a write through the services invalidates the cached total");
+    // A write by another connection (the CLI, another process) is seen too.
+    let other = rusqlite::Connection::open(env.path()).unwrap();
+    other
+        .execute(
+            "INSERT INTO agents (id, name, type, user_id, updated_at) VALUES ('00000000-0000-4000-8000-0000000000ee', 'Outside', 'code', ?1, '2026-01-01T00:00:00.000Z')",
+            [env.svc.current_user_id().to_string()],
+        )
+        .unwrap();
+    assert_eq!(total(), 3);
+    let v1 = env.svc.store().data_version().unwrap();
+    other.execute("UPDATE agents SET name = 'Outside 2' WHERE name = 'Outside'", []).unwrap();
+    assert_ne!(env.svc.store().data_version().unwrap(), v1);
+}

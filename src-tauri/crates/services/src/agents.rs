@@ -177,7 +177,7 @@ impl Agents<'_> {
         if let Some(tags) = &q.list.tags {
             f.any_of("tags", tags);
         }
-        let (items, total) = self.0.store().read(|c| Ok(queries::page::<Agent>(c, &f, &r.order, r.page_size, r.offset())?))?;
+        let (items, total) = self.0.store().page::<Agent>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

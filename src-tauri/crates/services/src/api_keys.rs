@@ -110,7 +110,7 @@ impl ApiKeys<'_> {
         if let Some(s) = params.search_term() {
             f.search(&["name", "key_prefix"], s);
         }
-        let (items, total) = self.0.store().read(|c| Ok(queries::page::<ApiKey>(c, &f, &r.order, r.page_size, r.offset())?))?;
+        let (items, total) = self.0.store().page::<ApiKey>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

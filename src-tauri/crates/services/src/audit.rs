@@ -5,7 +5,7 @@ use crate::list::ListParams;
 use crate::Services;
 use serde::{Deserialize, Serialize};
 use turbocat_domain::{AuditLog, Page, Result, Timestamp, Uuid};
-use turbocat_store::queries::{self, ts_value, uuid_value, Filter};
+use turbocat_store::queries::{ts_value, uuid_value, Filter};
 
 pub struct Audit<'a>(pub(crate) &'a Services);
 
@@ -53,7 +53,7 @@ impl Audit<'_> {
             f.search(&["action", "resource_type"], s);
         }
         let (items, total) =
-            self.0.store().read(|c| Ok(queries::page::<AuditLog>(c, &f, &r.order, r.page_size, r.offset())?))?;
+            self.0.store().page::<AuditLog>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 }

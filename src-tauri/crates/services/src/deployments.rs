@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use turbocat_domain::{
     new_id, validate::Checker, Deployment, DeploymentStatus, Environment, Error, HealthStatus, Page, Result, Uuid,
 };
-use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::queries::{uuid_value, Filter};
 use turbocat_store::row;
 
 pub struct Deployments<'a>(pub(crate) &'a Services);
@@ -193,7 +193,7 @@ impl Deployments<'_> {
             f.search(&["name", "description"], s);
         }
         let (items, total) =
-            self.0.store().read(|c| Ok(queries::page::<Deployment>(c, &f, &r.order, r.page_size, r.offset())?))?;
+            self.0.store().page::<Deployment>(&f, &r.order, r.page_size, r.offset())?;
         let items = items.into_iter().map(|d| masked(&self.0.secrets, d)).collect();
         Ok(Page::new(items, total, r.page, r.page_size))
     }

@@ -198,7 +198,7 @@ impl Executions<'_> {
             f.search(&["error_message"], s);
         }
         let (items, total) =
-            self.0.store().read(|c| Ok(queries::page::<Execution>(c, &f, &r.order, r.page_size, r.offset())?))?;
+            self.0.store().page::<Execution>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

@@ -12,7 +12,7 @@ use turbocat_domain::{
     new_id, validate::Checker, Agent, AgentType, Error, Hundredths, Page, Result, Template, TemplateType, Uuid,
     WorkflowStepType,
 };
-use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::queries::{uuid_value, Filter};
 use turbocat_store::row;
 
 pub struct Templates<'a>(pub(crate) &'a Services);
@@ -147,7 +147,7 @@ impl Templates<'_> {
             f.any_of("tags", tags);
         }
         let (items, total) =
-            self.0.store().read(|c| Ok(queries::page::<Template>(c, &f, &r.order, r.page_size, r.offset())?))?;
+            self.0.store().page::<Template>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

@@ -456,7 +456,7 @@ impl Workflows<'_> {
             f.any_of("tags", tags);
         }
         let (items, total) =
-            self.0.store().read(|c| Ok(queries::page::<Workflow>(c, &f, &r.order, r.page_size, r.offset())?))?;
+            self.0.store().page::<Workflow>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

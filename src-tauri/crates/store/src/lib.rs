@@ -14,6 +14,7 @@ pub use row::Table;
 pub use rusqlite;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -50,6 +51,11 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// A connection that only answers `PRAGMA data_version`, whose value changes whenever any
+    /// other connection commits: our writer, or another process (the CLI beside the app).
+    watch: Mutex<Connection>,
+    /// Totals of list filters, valid for one data_version (see [`Store::page`]).
+    counts: Mutex<HashMap<String, (i64, u64)>>,
     /// What the open did to the schema, for the caller to report.
     pub migration: migrate::MigrationOutcome,
 }
@@ -72,7 +78,54 @@ impl Store {
         let mut conn = Connection::open(&path)?;
         apply_pragmas(&conn)?;
         let migration = migrate::migrate(&mut conn, &path)?;
-        Ok(Store { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), migration })
+        let watch = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        Ok(Store {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            watch: Mutex::new(watch),
+            counts: Mutex::new(HashMap::new()),
+            migration,
+        })
+    }
+
+    /// A value that changes whenever anything commits to the file, from this process or
+    /// another. Cheap (no I/O beyond the WAL index): poll it to notice outside changes.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        let watch = self.watch.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(watch.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// One page of a filtered list and the filter's total. Counting every matching row costs
+    /// O(matches) (milliseconds over 100k rows) while the page itself is an index range, so
+    /// totals are cached per filter until the next commit anywhere changes `data_version`.
+    pub fn page<T: Table>(
+        &self,
+        filter: &queries::Filter,
+        order: &str,
+        limit: u32,
+        offset: u64,
+    ) -> turbocat_domain::Result<(Vec<T>, u64)> {
+        const MAX_CACHED: usize = 256;
+        let version = self.data_version()?;
+        let key = format!("{}\u{0}{}\u{0}{:?}", T::NAME, filter.sql(), filter.params());
+        let cached = self.counts.lock().unwrap_or_else(|p| p.into_inner()).get(&key).filter(|c| c.0 == version).map(|c| c.1);
+        let (items, total) = self.read(|c| {
+            let items = queries::rows::<T>(c, filter, order, limit, offset)?;
+            let total = match cached {
+                Some(n) => n,
+                None => queries::count::<T>(c, filter)?,
+            };
+            Ok((items, total))
+        })?;
+        if cached.is_none() {
+            let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+            if counts.len() >= MAX_CACHED {
+                counts.clear();
+            }
+            counts.insert(key, (version, total));
+        }
+        Ok((items, total))
     }
 
     pub fn path(&self) -> &Path {

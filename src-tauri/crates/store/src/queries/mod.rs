@@ -168,27 +168,29 @@ pub fn ts_value(t: Timestamp) -> Value {
     Value::Text(t.to_string())
 }
 
-/// One page of rows and the total count of the filter. `order` is a whitelisted
-/// `column ASC|DESC`; the id breaks ties so pages never overlap.
-pub fn page<T: Table>(
-    conn: &Connection,
-    filter: &Filter,
-    order: &str,
-    limit: u32,
-    offset: u64,
-) -> StoreResult<(Vec<T>, u64)> {
-    let where_sql = filter.sql();
-    let total: i64 = {
-        let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM {} {where_sql}", T::NAME))?;
-        stmt.query_row(rusqlite::params_from_iter(filter.params()), |r| r.get(0))?
-    };
+/// The number of rows matching the filter.
+pub fn count<T: Table>(conn: &Connection, filter: &Filter) -> StoreResult<u64> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM {} {}", T::NAME, filter.sql()))?;
+    let n: i64 = stmt.query_row(rusqlite::params_from_iter(filter.params()), |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// One page of rows. `order` is a whitelisted `column ASC|DESC`; the id breaks ties so pages
+/// never overlap.
+pub fn rows<T: Table>(conn: &Connection, filter: &Filter, order: &str, limit: u32, offset: u64) -> StoreResult<Vec<T>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM {} {where_sql} ORDER BY {order}, id DESC LIMIT {limit} OFFSET {offset}",
+        "SELECT {} FROM {} {} ORDER BY {order}, id DESC LIMIT {limit} OFFSET {offset}",
         columns::<T>(),
-        T::NAME
+        T::NAME,
+        filter.sql()
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(filter.params()), |r| T::from_row(r))?;
-    Ok((rows.collect::<Result<Vec<_>, _>>()?, total as u64))
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One page of rows and the total count of the filter, in the caller's snapshot.
+pub fn page<T: Table>(conn: &Connection, filter: &Filter, order: &str, limit: u32, offset: u64) -> StoreResult<(Vec<T>, u64)> {
+    Ok((rows::<T>(conn, filter, order, limit, offset)?, count::<T>(conn, filter)?))
 }
 
 /// Every row matching the filter, in the given order (no paging).

@@ -22,7 +22,11 @@ fn create(env: &Env, name: &str, ty: AgentType, tags: &[&str]) -> turbocat_domai
 #[test]
 fn create_applies_defaults_and_trims_the_name() {
     let env = Env::empty();
-    let a = env.svc.agents().create(CreateAgent { name: "  Fetcher  ".into(), agent_type: Some(AgentType::Api), ..Default::default() }).unwrap();
+    let a = env
+        .svc
+        .agents()
+        .create(CreateAgent { name: "  Fetcher  ".into(), agent_type: Some(AgentType::Api), ..Default::default() })
+        .unwrap();
     assert_eq!(a.name, "Fetcher");
     assert_eq!((a.status, a.version, a.parent_id), (AgentStatus::Draft, 1, None));
     assert_eq!((a.max_execution_time, a.max_memory_mb, a.max_concurrent_executions), (Some(300), Some(512), Some(1)));
@@ -61,8 +65,16 @@ fn create_rejects_bad_input_listing_every_field_and_writes_nothing() {
     assert_eq!(env.count("agents"), 0);
     assert_eq!(env.count("audit_logs"), audit_before);
     // A name of 256 characters is too long; 255 is fine.
-    assert!(env.svc.agents().create(CreateAgent { name: "x".repeat(256), agent_type: Some(AgentType::Code), ..Default::default() }).is_err());
-    assert!(env.svc.agents().create(CreateAgent { name: "x".repeat(255), agent_type: Some(AgentType::Code), ..Default::default() }).is_ok());
+    assert!(env
+        .svc
+        .agents()
+        .create(CreateAgent { name: "x".repeat(256), agent_type: Some(AgentType::Code), ..Default::default() })
+        .is_err());
+    assert!(env
+        .svc
+        .agents()
+        .create(CreateAgent { name: "x".repeat(255), agent_type: Some(AgentType::Code), ..Default::default() })
+        .is_ok());
     // Enum values are accepted in either case through the JSON the UI sends.
     let input: CreateAgent = serde_json::from_value(json!({"name": "Lower", "type": "llm"})).unwrap();
     assert_eq!(env.svc.agents().create(input).unwrap().agent_type, AgentType::Llm);
@@ -78,7 +90,17 @@ fn list_filters_searches_sorts_and_pages() {
         create(&env, &format!("Agent {i:02}"), ty, tags);
     }
     let a = create(&env, "Summarizer", AgentType::Llm, &["ai"]);
-    env.svc.agents().update(a.id, UpdateAgent { description: Some(Some("Turns long TEXT into short".into())), status: Some(AgentStatus::Active), ..Default::default() }).unwrap();
+    env.svc
+        .agents()
+        .update(
+            a.id,
+            UpdateAgent {
+                description: Some(Some("Turns long TEXT into short".into())),
+                status: Some(AgentStatus::Active),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let list = |q: AgentQuery| env.svc.agents().list(&q).unwrap();
 
     let p = list(AgentQuery::default());
@@ -90,18 +112,44 @@ fn list_filters_searches_sorts_and_pages() {
 
     assert_eq!(list(AgentQuery { agent_type: Some(AgentType::Data), ..Default::default() }).total, 12);
     assert_eq!(list(AgentQuery { status: Some(AgentStatus::Active), ..Default::default() }).total, 1);
-    let s = list(AgentQuery { list: ListParams { search: Some("long text".into()), ..Default::default() }, ..Default::default() });
-    assert_eq!(s.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Summarizer"], "search is case-insensitive over description");
-    assert_eq!(list(AgentQuery { list: ListParams { search: Some("agent 1".into()), ..Default::default() }, ..Default::default() }).total, 10);
-    let t = list(AgentQuery { list: ListParams { tags: Some(vec!["nightly".into(), "ai".into()]), ..Default::default() }, ..Default::default() });
+    let s = list(AgentQuery {
+        list: ListParams { search: Some("long text".into()), ..Default::default() },
+        ..Default::default()
+    });
+    assert_eq!(
+        s.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Summarizer"],
+        "search is case-insensitive over description"
+    );
+    assert_eq!(
+        list(AgentQuery {
+            list: ListParams { search: Some("agent 1".into()), ..Default::default() },
+            ..Default::default()
+        })
+        .total,
+        10
+    );
+    let t = list(AgentQuery {
+        list: ListParams { tags: Some(vec!["nightly".into(), "ai".into()]), ..Default::default() },
+        ..Default::default()
+    });
     assert_eq!(t.total, 6, "tags match any of the given tags");
     let sorted = list(AgentQuery {
-        list: ListParams { sort_by: Some("name".into()), sort_order: Some("asc".into()), page_size: Some(3), ..Default::default() },
+        list: ListParams {
+            sort_by: Some("name".into()),
+            sort_order: Some("asc".into()),
+            page_size: Some(3),
+            ..Default::default()
+        },
         ..Default::default()
     });
     assert_eq!(sorted.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Agent 00", "Agent 01", "Agent 02"]);
     // A search term with LIKE wildcards matches them literally.
-    assert_eq!(list(AgentQuery { list: ListParams { search: Some("%".into()), ..Default::default() }, ..Default::default() }).total, 0);
+    assert_eq!(
+        list(AgentQuery { list: ListParams { search: Some("%".into()), ..Default::default() }, ..Default::default() })
+            .total,
+        0
+    );
 
     for (bad, field) in [
         (ListParams { page: Some(0), ..Default::default() }, "page"),
@@ -118,17 +166,33 @@ fn list_filters_searches_sorts_and_pages() {
 fn update_changes_fields_keeps_the_type_and_audits_before_and_after() {
     let env = Env::empty();
     let a = create(&env, "Worker", AgentType::Code, &[]);
-    assert_err(env.svc.agents().update(a.id, UpdateAgent::default()), ErrorCode::ValidationError, "No fields to update");
+    assert_err(
+        env.svc.agents().update(a.id, UpdateAgent::default()),
+        ErrorCode::ValidationError,
+        "No fields to update",
+    );
     let e = err(env.svc.agents().update(a.id, UpdateAgent { agent_type: Some(AgentType::Api), ..Default::default() }));
     assert_eq!((e.code, e.fields[0].field.as_str()), (ErrorCode::ValidationError, "type"));
     let u = env
         .svc
         .agents()
-        .update(a.id, UpdateAgent { name: Some("Renamed".into()), max_memory_mb: Some(1024), tags: Some(vec!["x".into()]), ..Default::default() })
+        .update(
+            a.id,
+            UpdateAgent {
+                name: Some("Renamed".into()),
+                max_memory_mb: Some(1024),
+                tags: Some(vec!["x".into()]),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!((u.name.as_str(), u.max_memory_mb, u.agent_type), ("Renamed", Some(1024), AgentType::Code));
     assert!(u.updated_at >= a.updated_at);
-    let audit = env.svc.audit().list(&turbocat_services::audit::AuditQuery { action: Some("agent.update".into()), ..Default::default() }).unwrap();
+    let audit = env
+        .svc
+        .audit()
+        .list(&turbocat_services::audit::AuditQuery { action: Some("agent.update".into()), ..Default::default() })
+        .unwrap();
     assert_eq!(audit.total, 1);
     let ch = &audit.items[0].changes;
     assert_eq!(ch["name"], json!({"before": "Worker", "after": "Renamed"}));
@@ -184,14 +248,22 @@ fn public_agents_of_others_are_visible_but_not_editable() {
 fn duplicate_makes_the_next_version_of_the_family() {
     let env = Env::empty();
     let v1 = create(&env, "Base", AgentType::Data, &["t"]);
-    env.svc.store().write(|tx| {
-        tx.execute("UPDATE agents SET total_executions = 9, is_public = 1, status = 'active' WHERE id = ?1", [v1.id.to_string()])
+    env.svc
+        .store()
+        .write(|tx| {
+            tx.execute(
+                "UPDATE agents SET total_executions = 9, is_public = 1, status = 'active' WHERE id = ?1",
+                [v1.id.to_string()],
+            )
             .map_err(turbocat_store::StoreError::from)?;
-        Ok(())
-    })
-    .unwrap();
+            Ok(())
+        })
+        .unwrap();
     let v2 = env.svc.agents().duplicate(v1.id, None).unwrap();
-    assert_eq!((v2.name.as_str(), v2.version, v2.parent_id, v2.status), ("Copy of Base", 2, Some(v1.id), AgentStatus::Draft));
+    assert_eq!(
+        (v2.name.as_str(), v2.version, v2.parent_id, v2.status),
+        ("Copy of Base", 2, Some(v1.id), AgentStatus::Draft)
+    );
     assert_eq!((v2.total_executions, v2.is_public), (0, false));
     assert_eq!(v2.tags, v1.tags);
     // Duplicating a version points at the family's root and takes the next number.

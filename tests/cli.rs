@@ -25,7 +25,10 @@ fn status_migrate_and_their_exit_codes() {
     assert_eq!(tc(&db, &["db", "migrate"]), EXIT_OK);
     assert_eq!(tc(&db, &["db", "status"]), EXIT_OK);
     assert_eq!(tc(&db, &["db", "validate"]), EXIT_OK);
-    Connection::open(&db).unwrap().execute_batch("INSERT INTO refinery_schema_history VALUES (9, 'later', '2030-01-01T00:00:00Z', '1')").unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("INSERT INTO refinery_schema_history VALUES (9, 'later', '2030-01-01T00:00:00Z', '1')")
+        .unwrap();
     assert_eq!(tc(&db, &["db", "status"]), EXIT_REFUSED);
     assert_eq!(tc(&db, &["db", "migrate"]), EXIT_REFUSED);
     assert_eq!(tc(&db, &["db", "seed"]), EXIT_REFUSED);
@@ -39,7 +42,11 @@ fn seed_reset_backup_restore() {
     assert_eq!(tc(&db, &["db", "seed"]), EXIT_OK);
     assert_eq!(tc(&db, &["db", "seed"]), EXIT_OK);
     assert_eq!(count(&db, "SELECT count(*) FROM agents"), 5);
-    assert_eq!(count(&db, "SELECT count(*) FROM audit_logs WHERE action = 'db.seed'"), 1, "the second seed wrote nothing");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM audit_logs WHERE action = 'db.seed'"),
+        1,
+        "the second seed wrote nothing"
+    );
 
     let backup = dir.path().join("manual.sqlite");
     assert_eq!(tc(&db, &["db", "backup", backup.to_str().unwrap()]), EXIT_OK);
@@ -52,7 +59,10 @@ fn seed_reset_backup_restore() {
     assert_eq!(tc(&db, &["db", "reset", "--yes"]), EXIT_OK);
     assert_eq!(count(&db, "SELECT count(*) FROM templates"), 6);
     assert_eq!(count(&db, "SELECT count(*) FROM audit_logs WHERE action = 'db.seed'"), 1);
-    let backups: Vec<String> = std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let backups: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     assert!(backups.iter().any(|b| b.ends_with("-before-reset.sqlite")), "{backups:?}");
 
     // Restore: a garbage file is refused; the manual backup comes back.
@@ -87,7 +97,23 @@ fn export_and_import_files() {
     let file = dir.path().join("bundle.json");
     assert_eq!(tc(&a, &["db", "seed"]), EXIT_OK);
     let pipeline = "00000000-0000-4000-8000-000000002001";
-    assert_eq!(tc(&a, &["export", "--workflow", pipeline, "--agent", "00000000-0000-4000-8000-000000001002", "--agent", "00000000-0000-4000-8000-000000001003", "-o", file.to_str().unwrap()]), EXIT_OK);
+    assert_eq!(
+        tc(
+            &a,
+            &[
+                "export",
+                "--workflow",
+                pipeline,
+                "--agent",
+                "00000000-0000-4000-8000-000000001002",
+                "--agent",
+                "00000000-0000-4000-8000-000000001003",
+                "-o",
+                file.to_str().unwrap()
+            ]
+        ),
+        EXIT_OK
+    );
     assert_eq!(tc(&a, &["export", "--workflow", "nope"]), EXIT_FAILED);
     assert_eq!(tc(&b, &["db", "migrate"]), EXIT_OK);
     assert_eq!(tc(&b, &["import", file.to_str().unwrap()]), EXIT_OK);

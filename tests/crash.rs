@@ -23,7 +23,12 @@ fn crash_child_writer() {
     for i in 0.. {
         let a = svc
             .agents()
-            .create(CreateAgent { name: format!("crash {i}"), agent_type: Some(AgentType::Data), description: Some("x".repeat(500)), ..Default::default() })
+            .create(CreateAgent {
+                name: format!("crash {i}"),
+                agent_type: Some(AgentType::Data),
+                description: Some("x".repeat(500)),
+                ..Default::default()
+            })
             .unwrap();
         // Printed only after the transaction returned: the parent checks each of these.
         writeln!(out, "committed {}", a.id).unwrap();

@@ -7,15 +7,25 @@ use std::path::Path;
 use turbocat_store::{maintenance, migrate, MigrationState, Store, StoreError};
 
 const TABLES: [&str; 10] = [
-    "users", "agents", "workflows", "workflow_steps", "executions", "execution_logs", "templates", "deployments",
-    "api_keys", "audit_logs",
+    "users",
+    "agents",
+    "workflows",
+    "workflow_steps",
+    "executions",
+    "execution_logs",
+    "templates",
+    "deployments",
+    "api_keys",
+    "audit_logs",
 ];
 
 /// Everything that makes up the file's content, for before/after comparisons.
 fn fingerprint(path: &Path) -> Vec<String> {
     let c = Connection::open(path).unwrap();
     let mut out: Vec<String> = {
-        let mut s = c.prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name").unwrap();
+        let mut s = c
+            .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name")
+            .unwrap();
         s.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
     };
     let tables: Vec<String> = {
@@ -26,9 +36,7 @@ fn fingerprint(path: &Path) -> Vec<String> {
         let mut s = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
         let n = s.column_count();
         let rows = s
-            .query_map([], |r| {
-                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-            })
+            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
             .unwrap();
         for r in rows {
             out.push(format!("{t}: {}", r.unwrap()));
@@ -64,7 +72,10 @@ fn opens_an_empty_file_creating_its_folder() {
                 c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap(),
                 c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap(),
                 c.query_row(
-                    &format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('{}')", TABLES.join("','")),
+                    &format!(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('{}')",
+                        TABLES.join("','")
+                    ),
                     [],
                     |r| r.get(0),
                 )
@@ -105,13 +116,15 @@ fn every_hosted_column_exists_with_its_constraints() {
     assert_eq!(cols("audit_logs").len(), 10);
     // CHECKs reject a bad enum value, a bad boolean and bad JSON; the FK rejects an orphan.
     let me = env.svc.current_user_id().to_string();
-    let attempt = |sql: String| env.svc.store().write(|tx| Ok(tx.execute_batch(&sql).map_err(turbocat_store::StoreError::from)?));
+    let attempt = |sql: String| {
+        env.svc.store().write(|tx| Ok(tx.execute_batch(&sql).map_err(turbocat_store::StoreError::from)?))
+    };
     for bad in [
         format!("INSERT INTO agents (id, name, type, user_id, updated_at) VALUES ('a1', 'n', 'robot', '{me}', 'x')"),
         format!("INSERT INTO agents (id, name, type, user_id, is_public, updated_at) VALUES ('a2', 'n', 'code', '{me}', 2, 'x')"),
         format!("INSERT INTO agents (id, name, type, user_id, config, updated_at) VALUES ('a3', 'n', 'code', '{me}', '{{nope', 'x')"),
         "INSERT INTO agents (id, name, type, user_id, updated_at) VALUES ('a4', 'n', 'code', 'nobody', 'x')".to_string(),
-        format!("INSERT INTO templates (id, name, category, type, template_data, rating_average, updated_at) VALUES ('t', 'n', 'c', 'agent', '{{}}', 1000, 'x')"),
+        "INSERT INTO templates (id, name, category, type, template_data, rating_average, updated_at) VALUES ('t', 'n', 'c', 'agent', '{}', 1000, 'x')".to_string(),
     ] {
         assert!(attempt(bad.clone()).is_err(), "accepted: {bad}");
     }
@@ -131,7 +144,8 @@ fn migrates_a_file_of_the_previous_schema_after_a_backup() {
     // The backup is the file as it was: schema version 1, with its rows.
     let st = maintenance::inspect(&backup).unwrap();
     assert_eq!((st.current_version, st.pending().count()), (1, 1));
-    let name: String = Connection::open(&backup).unwrap().query_row("SELECT name FROM agents", [], |r| r.get(0)).unwrap();
+    let name: String =
+        Connection::open(&backup).unwrap().query_row("SELECT name FROM agents", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Old agent");
     // The data survived, and the migration is in the audit log.
     let (agent, audit): (String, String) = store
@@ -174,7 +188,10 @@ fn a_database_from_a_newer_build_is_refused_untouched() {
     let e = Store::open(&path).unwrap_err();
     let msg = e.to_string();
     assert!(matches!(e, StoreError::Refused(_)), "{msg}");
-    assert!(msg.contains("newer version of Turbocat") && msg.contains("version 3") && msg.contains("turbocat db restore"), "{msg}");
+    assert!(
+        msg.contains("newer version of Turbocat") && msg.contains("version 3") && msg.contains("turbocat db restore"),
+        "{msg}"
+    );
     assert_eq!(fingerprint(&path), before);
     let st = maintenance::inspect(&path).unwrap();
     assert!(!st.is_up_to_date());
@@ -186,7 +203,10 @@ fn a_changed_migration_checksum_is_refused() {
     let env = Env::empty();
     let path = env.path();
     drop(env.svc);
-    Connection::open(&path).unwrap().execute_batch("UPDATE refinery_schema_history SET checksum = '123' WHERE version = 1").unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("UPDATE refinery_schema_history SET checksum = '123' WHERE version = 1")
+        .unwrap();
     let e = Store::open(&path).unwrap_err();
     assert!(e.to_string().contains("V1__init recorded in this database differs"), "{e}");
     assert_eq!(maintenance::inspect(&path).unwrap().entries[0].state, MigrationState::Divergent);
@@ -196,7 +216,10 @@ fn a_changed_migration_checksum_is_refused() {
 fn a_file_that_is_not_a_turbocat_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.sqlite");
-    Connection::open(&path).unwrap().execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')").unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')")
+        .unwrap();
     let e = Store::open(&path).unwrap_err();
     assert!(e.to_string().contains("not a Turbocat database"), "{e}");
     let body: String = Connection::open(&path).unwrap().query_row("SELECT body FROM notes", [], |r| r.get(0)).unwrap();
@@ -232,12 +255,14 @@ fn restore_refuses_a_corrupt_file_and_restores_a_good_one() {
     let good = env.dir.path().join("good.sqlite");
     maintenance::backup_connection(&maintenance::open_raw(&path).unwrap(), &good).unwrap();
     // A change after the backup, which the restore will undo.
-    env.svc.agents().create(turbocat_services::agents::CreateAgent {
-        name: "After backup".into(),
-        agent_type: Some(turbocat_domain::AgentType::Data),
-        ..Default::default()
-    })
-    .unwrap();
+    env.svc
+        .agents()
+        .create(turbocat_services::agents::CreateAgent {
+            name: "After backup".into(),
+            agent_type: Some(turbocat_domain::AgentType::Data),
+            ..Default::default()
+        })
+        .unwrap();
     // Corrupt copy: keep the SQLite header, scramble the pages after it.
     let corrupt = env.dir.path().join("corrupt.sqlite");
     let mut bytes = std::fs::read(&good).unwrap();
@@ -261,8 +286,10 @@ fn restore_refuses_a_corrupt_file_and_restores_a_good_one() {
     };
     assert!(!names(&path).contains(&"After backup".to_string()));
     assert!(names(&saved).contains(&"After backup".to_string()));
-    let restored_audit: i64 =
-        Connection::open(&path).unwrap().query_row("SELECT count(*) FROM audit_logs WHERE action = 'db.restore'", [], |r| r.get(0)).unwrap();
+    let restored_audit: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit_logs WHERE action = 'db.restore'", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(restored_audit, 1);
     // The services keep working on the restored content.
     assert_eq!(env.svc.agents().list(&Default::default()).unwrap().total, 5);

@@ -16,7 +16,11 @@ fn dump(env: &Env) -> Vec<String> {
             for t in ["users", "agents", "workflows", "workflow_steps", "templates", "audit_logs"] {
                 let mut s = c.prepare(&format!("SELECT * FROM {t} ORDER BY id")).unwrap();
                 let n = s.column_count();
-                let rows = s.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))).unwrap();
+                let rows = s
+                    .query_map([], |r| {
+                        Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+                    })
+                    .unwrap();
                 out.extend(rows.map(|r| format!("{t}: {}", r.unwrap())));
             }
             Ok(out)
@@ -28,7 +32,13 @@ fn dump(env: &Env) -> Vec<String> {
 fn the_seed_has_the_hosted_content_and_ids() {
     let env = Env::seeded();
     assert_eq!(
-        [env.count("users"), env.count("agents"), env.count("workflows"), env.count("workflow_steps"), env.count("templates")],
+        [
+            env.count("users"),
+            env.count("agents"),
+            env.count("workflows"),
+            env.count("workflow_steps"),
+            env.count("templates")
+        ],
         [2, 5, 2, 6, 6]
     );
     assert_eq!(env.svc.current_user_id(), ADMIN_ID, "the local profile is the seed's admin");
@@ -42,7 +52,9 @@ fn the_seed_has_the_hosted_content_and_ids() {
             })
             .unwrap()
     };
-    let expect = |range: std::ops::RangeInclusive<u32>| -> Vec<String> { range.map(|n| format!("00000000-0000-4000-8000-00000000{n:04}")).collect() };
+    let expect = |range: std::ops::RangeInclusive<u32>| -> Vec<String> {
+        range.map(|n| format!("00000000-0000-4000-8000-00000000{n:04}")).collect()
+    };
     assert_eq!(ids("users"), expect(1..=2));
     assert_eq!(ids("agents"), expect(1001..=1005));
     assert_eq!(ids("workflows"), expect(2001..=2002));
@@ -67,11 +79,14 @@ fn seeding_twice_changes_nothing() {
     assert_eq!(report.total(), 0);
     assert_eq!(dump(&env), before, "a second seed wrote something");
     // A seeded row the user edited stays edited; a deleted seed row comes back.
-    env.svc.store().write(|tx| {
-        tx.execute_batch("DELETE FROM templates WHERE id = '00000000-0000-4000-8000-000000004003'").map_err(turbocat_store::StoreError::from)?;
-        Ok(())
-    })
-    .unwrap();
+    env.svc
+        .store()
+        .write(|tx| {
+            tx.execute_batch("DELETE FROM templates WHERE id = '00000000-0000-4000-8000-000000004003'")
+                .map_err(turbocat_store::StoreError::from)?;
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(env.svc.seed().unwrap().templates, 1);
     // On a database without the seed, the seed arrives whole.
     let fresh = Env::empty();
@@ -87,7 +102,14 @@ fn export_then_import_round_trips() {
         .update(
             seed_id(0x2001),
             UpdateWorkflow {
-                step_changes: Some(StepDiff { change: vec![StepChange { step_key: "save_data".into(), config: Some(json!({"storage": "ünïcödé ✓"})), ..Default::default() }], ..Default::default() }),
+                step_changes: Some(StepDiff {
+                    change: vec![StepChange {
+                        step_key: "save_data".into(),
+                        config: Some(json!({"storage": "ünïcödé ✓"})),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         )
@@ -98,7 +120,10 @@ fn export_then_import_round_trips() {
 
     let dst = Env::empty();
     let report = dst.svc.import_json(&text, &ImportOptions::default()).unwrap();
-    assert_eq!((report.agents_created, report.workflows_created, report.steps_written, report.templates_created), (5, 2, 6, 6));
+    assert_eq!(
+        (report.agents_created, report.workflows_created, report.steps_written, report.templates_created),
+        (5, 2, 6, 6)
+    );
     let again = dst.svc.export(&ExportSelection { all: true, ..Default::default() }).unwrap();
     let strip = |b: &Bundle| -> serde_json::Value {
         let mut v = serde_json::to_value(b).unwrap();
@@ -149,7 +174,13 @@ fn import_checks_everything_first_and_writes_all_or_nothing() {
     let e = err(dst.svc.import(bundle.clone(), &ImportOptions::default()));
     assert_eq!(e.code, ErrorCode::ValidationError);
     assert!(e.message.contains("agents[2].name: name is required"), "{}", e.message);
-    assert!(e.message.contains("workflows[1]: Cycle detected in workflow: fetch_content -> notify -> summarize -> fetch_content"), "{}", e.message);
+    assert!(
+        e.message.contains(
+            "workflows[1]: Cycle detected in workflow: fetch_content -> notify -> summarize -> fetch_content"
+        ),
+        "{}",
+        e.message
+    );
     assert_eq!((dst.count("agents"), dst.count("workflows"), dst.count("templates"), dst.count("audit_logs")), before);
     // A failure found while writing (a step's agent that is nowhere) rolls everything back.
     let mut b2 = src.svc.export(&ExportSelection { all: true, ..Default::default() }).unwrap();

@@ -35,19 +35,28 @@ fn list_categories_and_visibility() {
     .unwrap();
     assert_eq!(env.svc.templates().list(&TemplateQuery::default()).unwrap().total, 7);
     assert!(!env.svc.templates().categories().unwrap().contains(&"zzz".to_string()));
-    assert_err(env.svc.templates().get("00000000-0000-4000-8000-00000000d001".parse().unwrap()), ErrorCode::NotFound, "Template not found");
+    assert_err(
+        env.svc.templates().get("00000000-0000-4000-8000-00000000d001".parse().unwrap()),
+        ErrorCode::NotFound,
+        "Template not found",
+    );
 }
 
 #[test]
 fn instantiate_an_agent_template_merges_config_and_counts_the_use() {
     let env = Env::seeded();
     let id = seed_id(0x4004);
-    let made = env.svc.templates().instantiate(id, Instantiate { config: Some(json!({"model": "llama3.2", "extra": 1})), ..Default::default() }).unwrap();
+    let made = env
+        .svc
+        .templates()
+        .instantiate(id, Instantiate { config: Some(json!({"model": "llama3.2", "extra": 1})), ..Default::default() })
+        .unwrap();
     let Instantiated::Agent(a) = made else { panic!("expected an agent") };
     assert_eq!((a.name.as_str(), a.agent_type, a.status), ("LLM Assistant Agent", AgentType::Llm, AgentStatus::Draft));
     assert_eq!(a.config, json!({"provider": "openai", "model": "llama3.2", "maxTokens": 2000, "extra": 1}));
     assert_eq!(a.parameters["prompt"]["required"], true);
-    let named = env.svc.templates().instantiate(id, Instantiate { name: Some("Mine".into()), ..Default::default() }).unwrap();
+    let named =
+        env.svc.templates().instantiate(id, Instantiate { name: Some("Mine".into()), ..Default::default() }).unwrap();
     assert!(matches!(named, Instantiated::Agent(ref a) if a.name == "Mine"));
     assert_eq!(env.svc.templates().get(id).unwrap().usage_count, 2);
     // Default sort is by usage: the used template comes first.
@@ -61,7 +70,10 @@ fn instantiate_a_workflow_template_creates_its_steps() {
     let Instantiated::Workflow(w) = made else { panic!("expected a workflow") };
     assert_eq!((w.workflow.name.as_str(), w.workflow.status), ("Data Pipeline", WorkflowStatus::Draft));
     let keys: Vec<(&str, Vec<String>)> = w.steps.iter().map(|s| (s.step_key.as_str(), s.deps().to_vec())).collect();
-    assert_eq!(keys, [("fetch", vec![]), ("transform", vec!["fetch".to_string()]), ("load", vec!["transform".to_string()])]);
+    assert_eq!(
+        keys,
+        [("fetch", vec![]), ("transform", vec!["fetch".to_string()]), ("load", vec!["transform".to_string()])]
+    );
     assert_eq!(w.steps[0].config["agentType"], "API");
     assert_eq!(w.workflow.definition["inputs"]["sourceUrl"]["required"], true);
     assert!(w.workflow.definition.get("steps").is_none());
@@ -71,13 +83,24 @@ fn instantiate_a_workflow_template_creates_its_steps() {
 fn step_templates_cannot_be_instantiated() {
     let env = Env::seeded();
     let w = create(&env, "Source", vec![step("a", &[])]);
-    let t = env.svc.templates().save_workflow(w.workflow.id, SaveAsTemplate { category: "mine".into(), ..Default::default() }).unwrap();
-    env.svc.store().write(|tx| {
-        tx.execute("UPDATE templates SET type = 'step' WHERE id = ?1", [t.id.to_string()]).map_err(turbocat_store::StoreError::from)?;
-        Ok(())
-    })
-    .unwrap();
-    assert_err(env.svc.templates().instantiate(t.id, Instantiate::default()), ErrorCode::BadRequest, "Cannot instantiate template of type \"step\" directly");
+    let t = env
+        .svc
+        .templates()
+        .save_workflow(w.workflow.id, SaveAsTemplate { category: "mine".into(), ..Default::default() })
+        .unwrap();
+    env.svc
+        .store()
+        .write(|tx| {
+            tx.execute("UPDATE templates SET type = 'step' WHERE id = ?1", [t.id.to_string()])
+                .map_err(turbocat_store::StoreError::from)?;
+            Ok(())
+        })
+        .unwrap();
+    assert_err(
+        env.svc.templates().instantiate(t.id, Instantiate::default()),
+        ErrorCode::BadRequest,
+        "Cannot instantiate template of type \"step\" directly",
+    );
 }
 
 #[test]
@@ -87,20 +110,37 @@ fn save_as_template_and_instantiate_round_trip() {
     let t = env
         .svc
         .templates()
-        .save_workflow(w.workflow.id, SaveAsTemplate { category: " automation ".into(), tags: Some(vec!["x".into()]), ..Default::default() })
+        .save_workflow(
+            w.workflow.id,
+            SaveAsTemplate { category: " automation ".into(), tags: Some(vec!["x".into()]), ..Default::default() },
+        )
         .unwrap();
-    assert_eq!((t.name.as_str(), t.category.as_str(), t.is_official, t.user_id), ("Reusable", "automation", false, Some(env.svc.current_user_id())));
-    let Instantiated::Workflow(copy) = env.svc.templates().instantiate(t.id, Instantiate { name: Some("Copy".into()), ..Default::default() }).unwrap() else {
+    assert_eq!(
+        (t.name.as_str(), t.category.as_str(), t.is_official, t.user_id),
+        ("Reusable", "automation", false, Some(env.svc.current_user_id()))
+    );
+    let Instantiated::Workflow(copy) =
+        env.svc.templates().instantiate(t.id, Instantiate { name: Some("Copy".into()), ..Default::default() }).unwrap()
+    else {
         panic!()
     };
     let deps = |w: &turbocat_services::workflows::WorkflowWithSteps| -> Vec<(String, Vec<String>)> {
         w.steps.iter().map(|s| (s.step_key.clone(), s.deps().to_vec())).collect()
     };
     assert_eq!(deps(&copy), deps(&w), "the same graph, not a chain");
-    let agent_t = env.svc.templates().save_agent(seed_id(0x1002), SaveAsTemplate { category: "data".into(), ..Default::default() }).unwrap();
-    let Instantiated::Agent(a) = env.svc.templates().instantiate(agent_t.id, Instantiate::default()).unwrap() else { panic!() };
+    let agent_t = env
+        .svc
+        .templates()
+        .save_agent(seed_id(0x1002), SaveAsTemplate { category: "data".into(), ..Default::default() })
+        .unwrap();
+    let Instantiated::Agent(a) = env.svc.templates().instantiate(agent_t.id, Instantiate::default()).unwrap() else {
+        panic!()
+    };
     assert_eq!((a.name.as_str(), a.agent_type), ("Data Transformer", AgentType::Data));
-    let e = err(env.svc.templates().save_agent(seed_id(0x1002), SaveAsTemplate { category: "".into(), ..Default::default() }));
+    let e = err(env
+        .svc
+        .templates()
+        .save_agent(seed_id(0x1002), SaveAsTemplate { category: "".into(), ..Default::default() }));
     assert_eq!(e.fields[0].field, "category");
 }
 

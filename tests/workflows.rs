@@ -29,10 +29,16 @@ fn create_err(env: &Env, steps: Vec<StepInput>) -> turbocat_domain::Error {
 fn create_with_steps_in_one_transaction() {
     let env = Env::empty();
     let w = create(&env, "Pipeline", vec![step("a", &[]), step("b", &["a"]), step("c", &["a", "b"])]);
-    assert_eq!((w.workflow.status, w.workflow.version, w.workflow.schedule_timezone.as_str()), (WorkflowStatus::Draft, 1, "UTC"));
+    assert_eq!(
+        (w.workflow.status, w.workflow.version, w.workflow.schedule_timezone.as_str()),
+        (WorkflowStatus::Draft, 1, "UTC")
+    );
     assert_eq!(w.steps.len(), 3);
     let s = &w.steps[2];
-    assert_eq!((s.position, s.retry_count, s.retry_delay_ms, s.timeout_ms, s.on_error), (2, 0, 1000, 30000, ErrorHandling::Fail));
+    assert_eq!(
+        (s.position, s.retry_count, s.retry_delay_ms, s.timeout_ms, s.on_error),
+        (2, 0, 1000, 30000, ErrorHandling::Fail)
+    );
     assert_eq!(env.svc.workflows().get(w.workflow.id).unwrap(), w);
     assert_eq!(json_of(&w)["steps"][1]["dependsOn"], json!(["a"]));
     assert_eq!(env.svc.workflows().find("Pipeline").unwrap().id, w.workflow.id);
@@ -73,7 +79,15 @@ fn step_fields_and_limits_are_checked() {
     bad.step_type = None;
     let e = create_err(&env, vec![bad]);
     let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
-    for f in ["steps[0].stepType", "steps[0].stepKey", "steps[0].position", "steps[0].config", "steps[0].retryCount", "steps[0].retryDelayMs", "steps[0].timeoutMs"] {
+    for f in [
+        "steps[0].stepType",
+        "steps[0].stepKey",
+        "steps[0].position",
+        "steps[0].config",
+        "steps[0].retryCount",
+        "steps[0].retryDelayMs",
+        "steps[0].timeoutMs",
+    ] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
     let mut many = step("fan", &[]);
@@ -90,7 +104,15 @@ fn agent_steps_need_an_existing_agent_when_one_is_set() {
     let env = Env::seeded();
     let mut s = step("call", &[]);
     s.agent_id = Some(turbocat_services::seed::seed_id(0x1003));
-    assert!(env.svc.workflows().create(CreateWorkflow { name: "Uses API".into(), steps: vec![s.clone(), step("pass", &["call"])], ..Default::default() }).is_ok());
+    assert!(env
+        .svc
+        .workflows()
+        .create(CreateWorkflow {
+            name: "Uses API".into(),
+            steps: vec![s.clone(), step("pass", &["call"])],
+            ..Default::default()
+        })
+        .is_ok());
     env.svc.agents().delete(turbocat_services::seed::seed_id(0x1003)).unwrap();
     let e = create_err(&env, vec![s]);
     assert_eq!(e.code, ErrorCode::ValidationError);
@@ -111,9 +133,18 @@ fn schedules_must_be_real_cron_and_real_zones() {
     let e = err(env.svc.workflows().create(mk("0 9 * * 1", "Moon/Base")));
     assert_eq!(e.fields[0].field, "scheduleTimezone");
     let ok = env.svc.workflows().create(mk("0 9 * * 1", "Europe/Paris")).unwrap();
-    let next = turbocat_domain::validate::next_runs("0 9 * * 1", "Europe/Paris", "2026-07-01T00:00:00.000Z".parse().unwrap(), 1).unwrap();
+    let next = turbocat_domain::validate::next_runs(
+        "0 9 * * 1",
+        "Europe/Paris",
+        "2026-07-01T00:00:00.000Z".parse().unwrap(),
+        1,
+    )
+    .unwrap();
     assert_eq!(next[0].to_string(), "2026-07-06T07:00:00.000Z", "09:00 in Paris in summer is 07:00 UTC");
-    let e = err(env.svc.workflows().update(ok.workflow.id, UpdateWorkflow { schedule_timezone: Some("Nowhere".into()), ..Default::default() }));
+    let e = err(env
+        .svc
+        .workflows()
+        .update(ok.workflow.id, UpdateWorkflow { schedule_timezone: Some("Nowhere".into()), ..Default::default() }));
     assert_eq!(e.fields[0].field, "scheduleTimezone");
 }
 
@@ -128,16 +159,26 @@ fn update_with_a_whole_step_set_keeps_ids_of_kept_keys() {
     let u = env
         .svc
         .workflows()
-        .update(w.workflow.id, UpdateWorkflow { steps: Some(vec![step("a", &[]), b2, step("c", &["b"])]), ..Default::default() })
+        .update(
+            w.workflow.id,
+            UpdateWorkflow { steps: Some(vec![step("a", &[]), b2, step("c", &["b"])]), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(u.steps.iter().map(|s| s.step_key.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
     assert_eq!(u.steps[0].id, id_a);
     assert_eq!(u.steps[0].updated_at, updated_a, "an unchanged step is not rewritten");
     assert_eq!(u.steps[1].step_name, "Renamed b");
-    let audit = env.svc.audit().list(&turbocat_services::audit::AuditQuery { action: Some("workflow.update".into()), ..Default::default() }).unwrap();
+    let audit = env
+        .svc
+        .audit()
+        .list(&turbocat_services::audit::AuditQuery { action: Some("workflow.update".into()), ..Default::default() })
+        .unwrap();
     assert_eq!(audit.items[0].changes["steps"], json!({"added": ["c"], "changed": ["b"], "deleted": []}));
     // Dropping a step that others need is refused, over the whole resulting set.
-    let e = err(env.svc.workflows().update(w.workflow.id, UpdateWorkflow { steps: Some(vec![step("b", &["a"])]), ..Default::default() }));
+    let e = err(env
+        .svc
+        .workflows()
+        .update(w.workflow.id, UpdateWorkflow { steps: Some(vec![step("b", &["a"])]), ..Default::default() }));
     assert_eq!(e.message, "Step \"b\" depends on non-existent step \"a\"");
     assert_eq!(env.svc.workflows().get(w.workflow.id).unwrap().steps.len(), 3, "a refused update changes nothing");
 }
@@ -151,7 +192,10 @@ fn update_with_a_diff_checks_the_resulting_set() {
     // Closing a cycle through a change alone is caught, because the check sees stored steps too.
     let e = err(env.svc.workflows().update(
         id,
-        diff(StepDiff { change: vec![StepChange { step_key: "a".into(), depends_on: Some(vec!["c".into()]), ..Default::default() }], ..Default::default() }),
+        diff(StepDiff {
+            change: vec![StepChange { step_key: "a".into(), depends_on: Some(vec!["c".into()]), ..Default::default() }],
+            ..Default::default()
+        }),
     ));
     assert_eq!(e.message, "Cycle detected in workflow: a -> c -> b -> a");
     // A step key already used by a stored step is a duplicate.
@@ -170,7 +214,12 @@ fn update_with_a_diff_checks_the_resulting_set() {
             id,
             diff(StepDiff {
                 add: vec![step("d", &["c"])],
-                change: vec![StepChange { step_key: "c".into(), timeout_ms: Some(5000), on_error: Some(ErrorHandling::Continue), ..Default::default() }],
+                change: vec![StepChange {
+                    step_key: "c".into(),
+                    timeout_ms: Some(5000),
+                    on_error: Some(ErrorHandling::Continue),
+                    ..Default::default()
+                }],
                 delete: vec![],
             }),
         )
@@ -182,11 +231,18 @@ fn update_with_a_diff_checks_the_resulting_set() {
     assert_eq!(u.steps.len(), 3);
     assert_eq!(env.count("workflow_steps"), 3, "steps are hard-deleted");
     assert_err(
-        env.svc.workflows().update(id, UpdateWorkflow { steps: Some(vec![]), step_changes: Some(StepDiff::default()), ..Default::default() }),
+        env.svc.workflows().update(
+            id,
+            UpdateWorkflow { steps: Some(vec![]), step_changes: Some(StepDiff::default()), ..Default::default() },
+        ),
         ErrorCode::ValidationError,
         "Give either steps (the whole set) or stepChanges, not both",
     );
-    assert_err(env.svc.workflows().update(id, UpdateWorkflow::default()), ErrorCode::ValidationError, "No fields to update");
+    assert_err(
+        env.svc.workflows().update(id, UpdateWorkflow::default()),
+        ErrorCode::ValidationError,
+        "No fields to update",
+    );
 }
 
 #[test]
@@ -195,12 +251,19 @@ fn list_and_soft_delete() {
     let mine = create(&env, "Mine", vec![step("a", &[])]);
     let all = env.svc.workflows().list(&WorkflowQuery::default()).unwrap();
     assert_eq!(all.total, 3);
-    let active = env.svc.workflows().list(&WorkflowQuery { status: Some(WorkflowStatus::Active), ..Default::default() }).unwrap();
+    let active = env
+        .svc
+        .workflows()
+        .list(&WorkflowQuery { status: Some(WorkflowStatus::Active), ..Default::default() })
+        .unwrap();
     assert_eq!(active.total, 2);
     let tagged = env
         .svc
         .workflows()
-        .list(&WorkflowQuery { list: turbocat_services::ListParams { tags: Some(vec!["ai".into()]), ..Default::default() }, ..Default::default() })
+        .list(&WorkflowQuery {
+            list: turbocat_services::ListParams { tags: Some(vec!["ai".into()]), ..Default::default() },
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(tagged.items[0].name, "Content Generator");
     env.svc.workflows().delete(mine.workflow.id).unwrap();

@@ -25,8 +25,9 @@ impl Env {
 
     fn open(seed: bool) -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
-        let svc = Services::open(&dir.path().join("db").join("turbocat.sqlite"), OpenOptions { seed_on_first_start: seed })
-            .expect("open services");
+        let svc =
+            Services::open(&dir.path().join("db").join("turbocat.sqlite"), OpenOptions { seed_on_first_start: seed })
+                .expect("open services");
         Env { dir, svc }
     }
 

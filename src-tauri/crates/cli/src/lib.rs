@@ -207,7 +207,12 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
                         MigrationState::Divergent => "DIVERGENT",
                         MigrationState::Unknown => "UNKNOWN (newer build)",
                     };
-                    outln!("  V{}__{:<24} {state}{}", e.version, e.name, e.applied_on.as_deref().map(|a| format!("  ({a})")).unwrap_or_default());
+                    outln!(
+                        "  V{}__{:<24} {state}{}",
+                        e.version,
+                        e.name,
+                        e.applied_on.as_deref().map(|a| format!("  ({a})")).unwrap_or_default()
+                    );
                 }
                 match (&st.refused, st.is_up_to_date()) {
                     (Some(why), _) => outln!("Refused: {why}"),
@@ -244,7 +249,10 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
                 for v in &report.invalid_json {
                     outln!("  {v}");
                 }
-                outln!("{}", if report.is_ok() { "The database is valid." } else { "The database has problems (see above)." });
+                outln!(
+                    "{}",
+                    if report.is_ok() { "The database is valid." } else { "The database has problems (see above)." }
+                );
             }
             Ok(if report.is_ok() { EXIT_OK } else { EXIT_NOT_UP_TO_DATE })
         }
@@ -269,7 +277,8 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
                 for suffix in ["", "-wal", "-shm"] {
                     let f = PathBuf::from(format!("{}{suffix}", path.display()));
                     if f.exists() {
-                        std::fs::remove_file(&f).map_err(|e| Error::internal(format!("cannot remove {}: {e}", f.display())))?;
+                        std::fs::remove_file(&f)
+                            .map_err(|e| Error::internal(format!("cannot remove {}: {e}", f.display())))?;
                     }
                 }
             }
@@ -278,9 +287,17 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
                 let n = |t: &str| c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0));
                 Ok((n("users"), n("agents"), n("workflows"), n("workflow_steps"), n("templates")))
             })?;
-            let (u, a, w, s, t) = (counts.0.unwrap_or(0), counts.1.unwrap_or(0), counts.2.unwrap_or(0), counts.3.unwrap_or(0), counts.4.unwrap_or(0));
+            let (u, a, w, s, t) = (
+                counts.0.unwrap_or(0),
+                counts.1.unwrap_or(0),
+                counts.2.unwrap_or(0),
+                counts.3.unwrap_or(0),
+                counts.4.unwrap_or(0),
+            );
             if json {
-                print_json(&json!({ "database": path, "backup": backup, "seeded": {"users": u, "agents": a, "workflows": w, "workflowSteps": s, "templates": t} }));
+                print_json(
+                    &json!({ "database": path, "backup": backup, "seeded": {"users": u, "agents": a, "workflows": w, "workflowSteps": s, "templates": t} }),
+                );
             } else {
                 if let Some(b) = &backup {
                     outln!("Backup of the old database: {}", b.display());
@@ -304,7 +321,11 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             } else {
                 outln!(
                     "Seeded {} users, {} agents, {} workflows, {} steps, {} templates.",
-                    report.users, report.agents, report.workflows, report.workflow_steps, report.templates
+                    report.users,
+                    report.agents,
+                    report.workflows,
+                    report.workflow_steps,
+                    report.templates
                 );
             }
             Ok(EXIT_OK)
@@ -359,7 +380,8 @@ fn export(args: ExportArgs, path: &Path, json: bool) -> CliResult {
     let text = serde_json::to_string_pretty(&bundle).map_err(Error::from)?;
     match &args.out {
         Some(out) => {
-            std::fs::write(out, text + "\n").map_err(|e| Error::internal(format!("cannot write {}: {e}", out.display())))?;
+            std::fs::write(out, text + "\n")
+                .map_err(|e| Error::internal(format!("cannot write {}: {e}", out.display())))?;
             let summary = json!({ "file": out, "agents": bundle.agents.len(), "workflows": bundle.workflows.len(), "templates": bundle.templates.len() });
             if json {
                 print_json(&summary);

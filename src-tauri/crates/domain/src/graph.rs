@@ -39,11 +39,7 @@ pub fn validate<N: StepNode>(steps: &[N]) -> Result<()> {
     for s in steps {
         for d in s.depends_on() {
             if !index.contains_key(d.as_str()) {
-                return Err(Error::bad_request(format!(
-                    "Step \"{}\" depends on non-existent step \"{}\"",
-                    s.key(),
-                    d
-                )));
+                return Err(Error::bad_request(format!("Step \"{}\" depends on non-existent step \"{}\"", s.key(), d)));
             }
         }
     }

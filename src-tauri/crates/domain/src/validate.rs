@@ -93,7 +93,10 @@ impl Checker {
             }
         }
         if timezone.parse::<chrono_tz::Tz>().is_err() {
-            self.fail("scheduleTimezone", format!("Unknown time zone {timezone:?} (use an IANA name like Europe/Paris)"));
+            self.fail(
+                "scheduleTimezone",
+                format!("Unknown time zone {timezone:?} (use an IANA name like Europe/Paris)"),
+            );
         } else if timezone.chars().count() > 50 {
             self.fail("scheduleTimezone", "scheduleTimezone must be at most 50 characters");
         }
@@ -121,7 +124,8 @@ impl Checker {
 /// Next run times of a schedule, for display. Errors only when the schedule is invalid.
 pub fn next_runs(cron: &str, timezone: &str, after: crate::Timestamp, count: usize) -> Result<Vec<crate::Timestamp>> {
     let c = croner::Cron::from_str(cron).map_err(|e| Error::validation(format!("Invalid cron expression: {e}")))?;
-    let tz: chrono_tz::Tz = timezone.parse().map_err(|_| Error::validation(format!("Unknown time zone {timezone:?}")))?;
+    let tz: chrono_tz::Tz =
+        timezone.parse().map_err(|_| Error::validation(format!("Unknown time zone {timezone:?}")))?;
     let start = after.to_datetime().with_timezone(&tz);
     Ok(c.iter_after(start).take(count).map(|t| crate::Timestamp::from_millis(t.timestamp_millis())).collect())
 }
@@ -135,7 +139,7 @@ mod tests {
         let mut c = Checker::new();
         assert_eq!(c.name("name", "  ok  ", 255), "ok");
         c.name("name", "   ", 255);
-        c.tags(&vec!["x".repeat(51)]);
+        c.tags(&["x".repeat(51)]);
         c.schedule(Some("not cron"), "Mars/Base");
         let e = c.finish().unwrap_err();
         assert_eq!(e.fields.len(), 4, "{e:?}");

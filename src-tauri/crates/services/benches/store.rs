@@ -26,7 +26,12 @@ fn execution(svc: &Services) -> Uuid {
         .create(CreateWorkflow {
             name: "bench".into(),
             status: Some(WorkflowStatus::Active),
-            steps: vec![StepInput { step_key: "a".into(), step_name: "a".into(), step_type: Some(WorkflowStepType::Agent), ..Default::default() }],
+            steps: vec![StepInput {
+                step_key: "a".into(),
+                step_name: "a".into(),
+                step_type: Some(WorkflowStepType::Agent),
+                ..Default::default()
+            }],
             ..Default::default()
         })
         .unwrap();
@@ -102,8 +107,16 @@ fn bulk_insert(n: usize) {
         raw_best = raw_best.min(t.elapsed());
     }
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
-    println!("| bulk insert {n} execution_logs, store API | {:.2} s | {:.0} rows/s |", api_best.as_secs_f64(), rate(api_best));
-    println!("| bulk insert {n} execution_logs, raw rusqlite | {:.2} s | {:.0} rows/s |", raw_best.as_secs_f64(), rate(raw_best));
+    println!(
+        "| bulk insert {n} execution_logs, store API | {:.2} s | {:.0} rows/s |",
+        api_best.as_secs_f64(),
+        rate(api_best)
+    );
+    println!(
+        "| bulk insert {n} execution_logs, raw rusqlite | {:.2} s | {:.0} rows/s |",
+        raw_best.as_secs_f64(),
+        rate(raw_best)
+    );
     println!("| store API / raw | {:.0}% | goal >= 70% |", 100.0 * rate(api_best) / rate(raw_best));
 }
 
@@ -150,7 +163,12 @@ fn agents_list(n: usize) {
     svc.store().write(|tx| Ok(row::insert_many(tx, agents.iter())?)).unwrap();
     let q = AgentQuery {
         status: Some(AgentStatus::Active),
-        list: ListParams { page_size: Some(50), sort_by: Some("createdAt".into()), sort_order: Some("desc".into()), ..Default::default() },
+        list: ListParams {
+            page_size: Some(50),
+            sort_by: Some("createdAt".into()),
+            sort_order: Some("desc".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     for _ in 0..50 {
@@ -171,7 +189,13 @@ fn agents_list(n: usize) {
     let samples: Vec<Duration> = (0..300)
         .map(|i| {
             svc.agents()
-                .update(victim, turbocat_services::agents::UpdateAgent { description: Some(Some(format!("edit {i}"))), ..Default::default() })
+                .update(
+                    victim,
+                    turbocat_services::agents::UpdateAgent {
+                        description: Some(Some(format!("edit {i}"))),
+                        ..Default::default()
+                    },
+                )
                 .unwrap();
             let t = Instant::now();
             svc.agents().list(&q).unwrap();
@@ -196,7 +220,9 @@ fn workflow_load() {
         })
         .collect();
     let w = svc.workflows().create(CreateWorkflow { name: "Hundred".into(), steps, ..Default::default() }).unwrap();
-    svc.workflows().update(w.workflow.id, UpdateWorkflow { description: Some(Some("loaded".into())), ..Default::default() }).unwrap();
+    svc.workflows()
+        .update(w.workflow.id, UpdateWorkflow { description: Some(Some("loaded".into())), ..Default::default() })
+        .unwrap();
     for _ in 0..50 {
         svc.workflows().get(w.workflow.id).unwrap();
     }
@@ -209,7 +235,9 @@ fn workflow_load() {
         })
         .collect();
     let (p50, p99, max) = percentiles(samples);
-    println!("| load a workflow with 100 steps | p50 {p50:.3} ms | p99 {p99:.3} ms (max {max:.3}) | goal p99 <= 2 ms |");
+    println!(
+        "| load a workflow with 100 steps | p50 {p50:.3} ms | p99 {p99:.3} ms (max {max:.3}) | goal p99 <= 2 ms |"
+    );
 }
 
 fn main() {

@@ -284,11 +284,9 @@ impl Agents<'_> {
             let src = visible(tx, self.0.user_id, id)?;
             let root = src.parent_id.unwrap_or(src.id);
             let max_version: i64 = tx
-                .query_row(
-                    "SELECT max(version) FROM agents WHERE id = ?1 OR parent_id = ?1",
-                    [uuid_value(root)],
-                    |r| r.get::<_, Option<i64>>(0),
-                )
+                .query_row("SELECT max(version) FROM agents WHERE id = ?1 OR parent_id = ?1", [uuid_value(root)], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
                 .map_err(turbocat_store::StoreError::from)?
                 .unwrap_or(src.version);
             let t = now();

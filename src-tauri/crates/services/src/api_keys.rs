@@ -48,7 +48,9 @@ pub fn hash_key(key: &str) -> String {
 /// `*` grants all; a scope grants itself and, written without a colon, every `scope:action`.
 pub fn scope_grants(granted: &[String], wanted: &str) -> bool {
     granted.iter().any(|g| {
-        g == "*" || g == wanted || (!g.contains(':') && wanted.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with(':')))
+        g == "*"
+            || g == wanted
+            || (!g.contains(':') && wanted.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with(':')))
     })
 }
 
@@ -104,7 +106,10 @@ impl ApiKeys<'_> {
     }
 
     pub fn list(&self, params: &ListParams) -> Result<Page<ApiKey>> {
-        let r = params.resolve(&["created_at", "updated_at", "name", "last_used_at", "expires_at", "usage_count"], "created_at")?;
+        let r = params.resolve(
+            &["created_at", "updated_at", "name", "last_used_at", "expires_at", "usage_count"],
+            "created_at",
+        )?;
         let mut f = Filter::new();
         f.not_deleted().eq("user_id", uuid_value(self.0.user_id));
         if let Some(s) = params.search_term() {
@@ -177,7 +182,10 @@ impl ApiKeys<'_> {
                 let retry = 60 - (t.millis().div_euclid(1000) % 60);
                 return Err(Error::new(
                     ErrorCode::RateLimited,
-                    format!("Rate limit of {} requests per minute exceeded; retry in {retry} s", k.rate_limit_per_minute),
+                    format!(
+                        "Rate limit of {} requests per minute exceeded; retry in {retry} s",
+                        k.rate_limit_per_minute
+                    ),
                 ));
             }
             w.1 += 1;
@@ -192,7 +200,6 @@ impl ApiKeys<'_> {
         })?;
         Ok(ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k })
     }
-
 }
 
 #[cfg(test)]

@@ -52,8 +52,7 @@ impl Audit<'_> {
         if let Some(s) = q.list.search_term() {
             f.search(&["action", "resource_type"], s);
         }
-        let (items, total) =
-            self.0.store().page::<AuditLog>(&f, &r.order, r.page_size, r.offset())?;
+        let (items, total) = self.0.store().page::<AuditLog>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 }

@@ -65,13 +65,18 @@ impl Services {
             self.store().read(|c| -> Result<_> {
                 let ids = |table: &str, owner: &str| -> Result<Vec<Uuid>> {
                     let mut stmt = c
-                        .prepare(&format!("SELECT id FROM {table} WHERE {owner} = ?1 AND deleted_at IS NULL ORDER BY created_at"))
+                        .prepare(&format!(
+                            "SELECT id FROM {table} WHERE {owner} = ?1 AND deleted_at IS NULL ORDER BY created_at"
+                        ))
                         .map_err(turbocat_store::StoreError::from)?;
                     let rows = stmt
                         .query_map([uuid_value(me)], |r| r.get::<_, String>(0))
                         .map_err(turbocat_store::StoreError::from)?;
-                    rows.map(|r| r.map_err(|e| turbocat_store::StoreError::from(e).into()).and_then(|s| turbocat_domain::parse_id(&s)))
-                        .collect()
+                    rows.map(|r| {
+                        r.map_err(|e| turbocat_store::StoreError::from(e).into())
+                            .and_then(|s| turbocat_domain::parse_id(&s))
+                    })
+                    .collect()
                 };
                 Ok((ids("agents", "user_id")?, ids("workflows", "user_id")?, ids("templates", "user_id")?))
             })?
@@ -113,7 +118,11 @@ impl Services {
                 if e.fields.is_empty() {
                     problems.push(FieldError { field: at, message: e.message });
                 } else {
-                    problems.extend(e.fields.into_iter().map(|f| FieldError { field: format!("{at}.{}", f.field), message: f.message }));
+                    problems.extend(
+                        e.fields
+                            .into_iter()
+                            .map(|f| FieldError { field: format!("{at}.{}", f.field), message: f.message }),
+                    );
                 }
             }
         };
@@ -153,7 +162,10 @@ impl Services {
             let mut seen = HashSet::new();
             for id in ids {
                 if !seen.insert(id) {
-                    problems.push(FieldError { field: kind.into(), message: format!("Id {id} appears twice in the bundle") });
+                    problems.push(FieldError {
+                        field: kind.into(),
+                        message: format!("Id {id} appears twice in the bundle"),
+                    });
                 }
             }
         }
@@ -291,10 +303,9 @@ fn upsert_owned<T: Table>(tx: &rusqlite::Connection, r: &T, me: Uuid, table: &st
             row::update(tx, r)?;
             Ok(true)
         }
-        Some(_) => Err(Error::conflict(format!(
-            "{table} row {} belongs to another user; import it as a copy instead",
-            r.id()
-        ))),
+        Some(_) => {
+            Err(Error::conflict(format!("{table} row {} belongs to another user; import it as a copy instead", r.id())))
+        }
     }
 }
 
@@ -311,7 +322,6 @@ fn remap_ids(b: &mut Bundle) {
     }
     for a in &mut b.agents {
         a.parent_id = a.parent_id.map(|p| fresh(&mut map, p));
-        a.total_executions = 0;
     }
     for w in &mut b.workflows {
         w.workflow.id = fresh(&mut map, w.workflow.id);

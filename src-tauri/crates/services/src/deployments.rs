@@ -77,7 +77,8 @@ fn check_vars<'a>(c: &mut Checker, names: impl Iterator<Item = &'a String>) {
 fn masked(secrets: &SecretBox, mut d: Deployment) -> Deployment {
     if let Json::Object(vars) = &mut d.environment_vars {
         for v in vars.values_mut() {
-            let plain = v.as_str().map(|s| secrets.open_sealed(s).unwrap_or_else(|_| String::new())).unwrap_or_default();
+            let plain =
+                v.as_str().map(|s| secrets.open_sealed(s).unwrap_or_else(|_| String::new())).unwrap_or_default();
             *v = Json::String(mask(&plain));
         }
     }
@@ -192,8 +193,7 @@ impl Deployments<'_> {
         if let Some(s) = q.list.search_term() {
             f.search(&["name", "description"], s);
         }
-        let (items, total) =
-            self.0.store().page::<Deployment>(&f, &r.order, r.page_size, r.offset())?;
+        let (items, total) = self.0.store().page::<Deployment>(&f, &r.order, r.page_size, r.offset())?;
         let items = items.into_iter().map(|d| masked(&self.0.secrets, d)).collect();
         Ok(Page::new(items, total, r.page, r.page_size))
     }
@@ -262,7 +262,14 @@ impl Deployments<'_> {
         Ok(masked(&self.0.secrets, d))
     }
 
-    fn transition(&self, id: Uuid, action: &str, audit_action: &str, allowed: &[DeploymentStatus], to: DeploymentStatus) -> Result<Deployment> {
+    fn transition(
+        &self,
+        id: Uuid,
+        action: &str,
+        audit_action: &str,
+        allowed: &[DeploymentStatus],
+        to: DeploymentStatus,
+    ) -> Result<Deployment> {
         let d = self.0.store().write(|tx| {
             let before = owned(tx, self.0.user_id, id)?;
             if !allowed.contains(&before.status) {
@@ -287,7 +294,13 @@ impl Deployments<'_> {
             }
             d.updated_at = t;
             row::update(tx, &d)?;
-            self.0.audit_row(tx, audit_action, "deployment", Some(id), changes(&audit_view(&before), &audit_view(&d)))?;
+            self.0.audit_row(
+                tx,
+                audit_action,
+                "deployment",
+                Some(id),
+                changes(&audit_view(&before), &audit_view(&d)),
+            )?;
             Ok(d)
         })?;
         Ok(masked(&self.0.secrets, d))
@@ -295,11 +308,23 @@ impl Deployments<'_> {
 
     /// stopped|failed → starting.
     pub fn start(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "start", "deployment.start", &[DeploymentStatus::Stopped, DeploymentStatus::Failed], DeploymentStatus::Starting)
+        self.transition(
+            id,
+            "start",
+            "deployment.start",
+            &[DeploymentStatus::Stopped, DeploymentStatus::Failed],
+            DeploymentStatus::Starting,
+        )
     }
     /// starting → running (healthy): the local runtime reports it came up.
     pub fn mark_running(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "mark running", "deployment.running", &[DeploymentStatus::Starting], DeploymentStatus::Running)
+        self.transition(
+            id,
+            "mark running",
+            "deployment.running",
+            &[DeploymentStatus::Starting],
+            DeploymentStatus::Running,
+        )
     }
     /// running|starting|maintenance → stopping.
     pub fn stop(&self, id: Uuid) -> Result<Deployment> {
@@ -313,7 +338,13 @@ impl Deployments<'_> {
     }
     /// stopping → stopped.
     pub fn mark_stopped(&self, id: Uuid) -> Result<Deployment> {
-        self.transition(id, "mark stopped", "deployment.stopped", &[DeploymentStatus::Stopping], DeploymentStatus::Stopped)
+        self.transition(
+            id,
+            "mark stopped",
+            "deployment.stopped",
+            &[DeploymentStatus::Stopping],
+            DeploymentStatus::Stopped,
+        )
     }
 
     /// Soft delete; a deployment that is up is stopped first (stopping → stopped, audited).

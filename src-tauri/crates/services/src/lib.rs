@@ -56,7 +56,8 @@ impl Services {
         let store = Store::open(path)?;
         let secrets = secrets::SecretBox::open(path)?;
         let (user_id, first_start_seed) = store.write(|tx| -> Result<(Uuid, Option<seed::SeedReport>)> {
-            if let Some(id) = settings::get(tx, CURRENT_USER_KEY)?.and_then(|v| v.as_str().and_then(|s| s.parse().ok())) {
+            if let Some(id) = settings::get(tx, CURRENT_USER_KEY)?.and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+            {
                 if turbocat_store::row::get::<turbocat_domain::User>(tx, id)?.is_some() {
                     return Ok((id, None));
                 }
@@ -118,7 +119,15 @@ impl Services {
         resource_id: Option<Uuid>,
         changes: Json,
     ) -> Result<()> {
-        turbocat_store::queries::audit::record(conn, Some(self.user_id), action, resource_type, resource_id, changes, json!({}))?;
+        turbocat_store::queries::audit::record(
+            conn,
+            Some(self.user_id),
+            action,
+            resource_type,
+            resource_id,
+            changes,
+            json!({}),
+        )?;
         Ok(())
     }
 }

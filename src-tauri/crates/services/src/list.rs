@@ -59,10 +59,7 @@ impl ListParams {
             Some(s) => {
                 let col = snake(s.trim());
                 if !sortable.contains(&col.as_str()) {
-                    c.fail(
-                        "sortBy",
-                        format!("Cannot sort by {s:?}; allowed: {}", sortable.join(", ")),
-                    );
+                    c.fail("sortBy", format!("Cannot sort by {s:?}; allowed: {}", sortable.join(", ")));
                 }
                 col
             }

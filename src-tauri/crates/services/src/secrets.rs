@@ -27,7 +27,9 @@ impl SecretBox {
         let path = key_path(db);
         let key = match std::fs::read(&path) {
             Ok(bytes) if bytes.len() == 32 => bytes,
-            Ok(_) => return Err(Error::internal(format!("The secrets key {} is damaged (wrong length)", path.display()))),
+            Ok(_) => {
+                return Err(Error::internal(format!("The secrets key {} is damaged (wrong length)", path.display())))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut k = vec![0u8; 32];
                 rand::thread_rng().fill_bytes(&mut k);

@@ -50,7 +50,17 @@ fn user(id: Uuid, email: &str, name: &str, role: UserRole, prefs: Json, t: Times
 }
 
 #[allow(clippy::too_many_arguments)]
-fn agent(n: u64, name: &str, desc: &str, ty: AgentType, config: Json, caps: Json, params: Json, tags: &[&str], t: Timestamp) -> Agent {
+fn agent(
+    n: u64,
+    name: &str,
+    desc: &str,
+    ty: AgentType,
+    config: Json,
+    caps: Json,
+    params: Json,
+    tags: &[&str],
+    t: Timestamp,
+) -> Agent {
     Agent {
         id: seed_id(n),
         name: name.into(),
@@ -80,7 +90,16 @@ fn agent(n: u64, name: &str, desc: &str, ty: AgentType, config: Json, caps: Json
 }
 
 #[allow(clippy::too_many_arguments)]
-fn workflow(n: u64, name: &str, desc: &str, definition: Json, trigger: Json, cron: Option<&str>, tags: &[&str], t: Timestamp) -> Workflow {
+fn workflow(
+    n: u64,
+    name: &str,
+    desc: &str,
+    definition: Json,
+    trigger: Json,
+    cron: Option<&str>,
+    tags: &[&str],
+    t: Timestamp,
+) -> Workflow {
     Workflow {
         id: seed_id(n),
         name: name.into(),
@@ -108,7 +127,8 @@ fn workflow(n: u64, name: &str, desc: &str, definition: Json, trigger: Json, cro
 }
 
 /// (id, workflow, agent, key, name, position, config, inputs, outputs, depends_on, retries, delay, timeout, on_error)
-type StepSpec<'a> = (u64, u64, Option<u64>, &'a str, &'a str, i64, Json, Json, Json, &'a [&'a str], i64, i64, i64, ErrorHandling);
+type StepSpec<'a> =
+    (u64, u64, Option<u64>, &'a str, &'a str, i64, Json, Json, Json, &'a [&'a str], i64, i64, i64, ErrorHandling);
 
 fn step(s: StepSpec<'_>, t: Timestamp) -> WorkflowStep {
     let (n, wf, ag, key, name, pos, config, inputs, outputs, deps, retries, delay, timeout, on_error) = s;
@@ -134,7 +154,16 @@ fn step(s: StepSpec<'_>, t: Timestamp) -> WorkflowStep {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn template(n: u64, name: &str, desc: &str, category: &str, ty: TemplateType, data: Json, tags: &[&str], t: Timestamp) -> Template {
+fn template(
+    n: u64,
+    name: &str,
+    desc: &str,
+    category: &str,
+    ty: TemplateType,
+    data: Json,
+    tags: &[&str],
+    t: Timestamp,
+) -> Template {
     Template {
         id: seed_id(n),
         name: name.into(),
@@ -166,27 +195,55 @@ pub struct SeedData {
 pub fn data(t: Timestamp) -> SeedData {
     use ErrorHandling::*;
     let users = vec![
-        user(ADMIN_ID, "admin@turbocat.dev", "Admin User", UserRole::Admin,
-            json!({"theme": "system", "notifications": {"email": true, "push": true, "executionAlerts": true}, "defaultView": "dashboard"}), t),
-        user(DEMO_ID, "demo@turbocat.dev", "Demo User", UserRole::User,
-            json!({"theme": "light", "notifications": {"email": true, "push": false, "executionAlerts": true}}), t),
+        user(
+            ADMIN_ID,
+            "admin@turbocat.dev",
+            "Admin User",
+            UserRole::Admin,
+            json!({"theme": "system", "notifications": {"email": true, "push": true, "executionAlerts": true}, "defaultView": "dashboard"}),
+            t,
+        ),
+        user(
+            DEMO_ID,
+            "demo@turbocat.dev",
+            "Demo User",
+            UserRole::User,
+            json!({"theme": "light", "notifications": {"email": true, "push": false, "executionAlerts": true}}),
+            t,
+        ),
     ];
     let agents = vec![
-        agent(0x1001, "Web Scraper", "Extracts data from web pages using configurable selectors", AgentType::Code,
+        agent(
+            0x1001,
+            "Web Scraper",
+            "Extracts data from web pages using configurable selectors",
+            AgentType::Code,
             json!({"runtime": "nodejs", "version": "20", "entrypoint": "scrape.js", "dependencies": ["puppeteer", "cheerio"]}),
             json!(["http_request", "html_parsing", "data_extraction"]),
             json!({"url": {"type": "string", "required": true, "description": "URL to scrape"},
                    "selectors": {"type": "object", "required": true, "description": "CSS selectors for extraction"},
                    "waitForSelector": {"type": "string", "required": false, "description": "Wait for element before scraping"}}),
-            &["web", "scraping", "data-extraction"], t),
-        agent(0x1002, "Data Transformer", "Transforms and maps data between different formats", AgentType::Data,
+            &["web", "scraping", "data-extraction"],
+            t,
+        ),
+        agent(
+            0x1002,
+            "Data Transformer",
+            "Transforms and maps data between different formats",
+            AgentType::Data,
             json!({"operations": ["map", "filter", "reduce", "flatten", "group"], "outputFormats": ["json", "csv", "xml"]}),
             json!(["data_transformation", "format_conversion"]),
             json!({"input": {"type": "any", "required": true, "description": "Input data to transform"},
                    "mapping": {"type": "object", "required": true, "description": "Field mapping configuration"},
                    "outputFormat": {"type": "string", "required": false, "default": "json"}}),
-            &["data", "transformation", "etl"], t),
-        agent(0x1003, "API Caller", "Makes HTTP requests to external APIs with authentication", AgentType::Api,
+            &["data", "transformation", "etl"],
+            t,
+        ),
+        agent(
+            0x1003,
+            "API Caller",
+            "Makes HTTP requests to external APIs with authentication",
+            AgentType::Api,
             json!({"supportedMethods": ["GET", "POST", "PUT", "PATCH", "DELETE"], "authTypes": ["none", "bearer", "basic", "api_key"],
                    "retryPolicy": {"maxRetries": 3, "backoffMs": 1000}}),
             json!(["http_request", "authentication", "retry"]),
@@ -194,92 +251,256 @@ pub fn data(t: Timestamp) -> SeedData {
                    "method": {"type": "string", "required": true, "enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
                    "headers": {"type": "object", "required": false}, "body": {"type": "any", "required": false},
                    "auth": {"type": "object", "required": false}}),
-            &["api", "http", "integration"], t),
-        agent(0x1004, "LLM Summarizer", "Uses AI to summarize and analyze text content", AgentType::Llm,
+            &["api", "http", "integration"],
+            t,
+        ),
+        agent(
+            0x1004,
+            "LLM Summarizer",
+            "Uses AI to summarize and analyze text content",
+            AgentType::Llm,
             json!({"provider": "openai", "model": "gpt-4o-mini", "maxTokens": 2000, "temperature": 0.3}),
             json!(["text_summarization", "content_analysis", "natural_language"]),
             json!({"text": {"type": "string", "required": true, "description": "Text to summarize"},
                    "style": {"type": "string", "required": false, "enum": ["brief", "detailed", "bullet_points"]},
                    "maxLength": {"type": "number", "required": false, "default": 500}}),
-            &["ai", "llm", "summarization", "nlp"], t),
-        agent(0x1005, "Email Sender", "Sends emails using configurable templates and SMTP", AgentType::Api,
+            &["ai", "llm", "summarization", "nlp"],
+            t,
+        ),
+        agent(
+            0x1005,
+            "Email Sender",
+            "Sends emails using configurable templates and SMTP",
+            AgentType::Api,
             json!({"providers": ["smtp", "sendgrid", "resend"], "templateEngine": "handlebars"}),
             json!(["email_send", "template_rendering"]),
             json!({"to": {"type": "string", "required": true}, "subject": {"type": "string", "required": true},
                    "body": {"type": "string", "required": true}, "templateId": {"type": "string", "required": false},
                    "templateData": {"type": "object", "required": false}}),
-            &["email", "notification", "communication"], t),
+            &["email", "notification", "communication"],
+            t,
+        ),
     ];
     let workflows = vec![
-        workflow(0x2001, "Data Pipeline", "Fetches data from an API, transforms it, and stores the results",
+        workflow(
+            0x2001,
+            "Data Pipeline",
+            "Fetches data from an API, transforms it, and stores the results",
             json!({"version": "1.0", "description": "A sample data pipeline workflow",
                    "inputs": {"apiUrl": {"type": "string", "required": true}, "outputFormat": {"type": "string", "default": "json"}},
                    "outputs": {"processedData": {"type": "object"}, "recordCount": {"type": "number"}}}),
-            json!({"manual": true, "scheduled": false}), None, &["data", "pipeline", "etl"], t),
-        workflow(0x2002, "Content Generator", "Scrapes web content, summarizes it with AI, and sends a notification",
+            json!({"manual": true, "scheduled": false}),
+            None,
+            &["data", "pipeline", "etl"],
+            t,
+        ),
+        workflow(
+            0x2002,
+            "Content Generator",
+            "Scrapes web content, summarizes it with AI, and sends a notification",
             json!({"version": "1.0", "description": "Automated content generation and summarization",
                    "inputs": {"sourceUrl": {"type": "string", "required": true}, "notifyEmail": {"type": "string", "required": true}},
                    "outputs": {"summary": {"type": "string"}, "sentAt": {"type": "datetime"}}}),
-            json!({"manual": true, "scheduled": true}), Some("0 9 * * 1"), &["content", "ai", "automation"], t),
+            json!({"manual": true, "scheduled": true}),
+            Some("0 9 * * 1"),
+            &["content", "ai", "automation"],
+            t,
+        ),
     ];
     let steps = vec![
-        step((0x3001, 0x2001, Some(0x1003), "fetch_data", "Fetch Data from API", 0, json!({}),
-            json!({"url": "{{inputs.apiUrl}}", "method": "GET"}), json!({"data": "{{response.body}}"}), &[], 3, 2000, 30000, Retry), t),
-        step((0x3002, 0x2001, Some(0x1002), "transform_data", "Transform Data", 1, json!({}),
-            json!({"input": "{{fetch_data.data}}", "outputFormat": "{{inputs.outputFormat}}"}),
-            json!({"processedData": "{{result}}", "recordCount": "{{result.length}}"}), &["fetch_data"], 0, 1000, 60000, Fail), t),
-        step((0x3003, 0x2001, None, "save_data", "Save Results", 2, json!({"storage": "workflow_output"}),
-            json!({"data": "{{transform_data.processedData}}"}), json!({}), &["transform_data"], 1, 1000, 10000, Continue), t),
-        step((0x3004, 0x2002, Some(0x1001), "fetch_content", "Fetch Web Content", 0, json!({}),
-            json!({"url": "{{inputs.sourceUrl}}", "selectors": {"title": "h1", "content": "article, .content, main"}}),
-            json!({"rawContent": "{{result.content}}", "title": "{{result.title}}"}), &[], 2, 3000, 45000, Retry), t),
-        step((0x3005, 0x2002, Some(0x1004), "summarize", "Summarize with AI", 1, json!({}),
-            json!({"text": "{{fetch_content.rawContent}}", "style": "detailed", "maxLength": 1000}),
-            json!({"summary": "{{result}}"}), &["fetch_content"], 1, 5000, 120000, Fail), t),
-        step((0x3006, 0x2002, Some(0x1005), "notify", "Send Notification", 2, json!({}),
-            json!({"to": "{{inputs.notifyEmail}}", "subject": "Content Summary: {{fetch_content.title}}", "body": "{{summarize.summary}}"}),
-            json!({"sentAt": "{{result.sentAt}}"}), &["summarize"], 2, 5000, 30000, Retry), t),
+        step(
+            (
+                0x3001,
+                0x2001,
+                Some(0x1003),
+                "fetch_data",
+                "Fetch Data from API",
+                0,
+                json!({}),
+                json!({"url": "{{inputs.apiUrl}}", "method": "GET"}),
+                json!({"data": "{{response.body}}"}),
+                &[],
+                3,
+                2000,
+                30000,
+                Retry,
+            ),
+            t,
+        ),
+        step(
+            (
+                0x3002,
+                0x2001,
+                Some(0x1002),
+                "transform_data",
+                "Transform Data",
+                1,
+                json!({}),
+                json!({"input": "{{fetch_data.data}}", "outputFormat": "{{inputs.outputFormat}}"}),
+                json!({"processedData": "{{result}}", "recordCount": "{{result.length}}"}),
+                &["fetch_data"],
+                0,
+                1000,
+                60000,
+                Fail,
+            ),
+            t,
+        ),
+        step(
+            (
+                0x3003,
+                0x2001,
+                None,
+                "save_data",
+                "Save Results",
+                2,
+                json!({"storage": "workflow_output"}),
+                json!({"data": "{{transform_data.processedData}}"}),
+                json!({}),
+                &["transform_data"],
+                1,
+                1000,
+                10000,
+                Continue,
+            ),
+            t,
+        ),
+        step(
+            (
+                0x3004,
+                0x2002,
+                Some(0x1001),
+                "fetch_content",
+                "Fetch Web Content",
+                0,
+                json!({}),
+                json!({"url": "{{inputs.sourceUrl}}", "selectors": {"title": "h1", "content": "article, .content, main"}}),
+                json!({"rawContent": "{{result.content}}", "title": "{{result.title}}"}),
+                &[],
+                2,
+                3000,
+                45000,
+                Retry,
+            ),
+            t,
+        ),
+        step(
+            (
+                0x3005,
+                0x2002,
+                Some(0x1004),
+                "summarize",
+                "Summarize with AI",
+                1,
+                json!({}),
+                json!({"text": "{{fetch_content.rawContent}}", "style": "detailed", "maxLength": 1000}),
+                json!({"summary": "{{result}}"}),
+                &["fetch_content"],
+                1,
+                5000,
+                120000,
+                Fail,
+            ),
+            t,
+        ),
+        step(
+            (
+                0x3006,
+                0x2002,
+                Some(0x1005),
+                "notify",
+                "Send Notification",
+                2,
+                json!({}),
+                json!({"to": "{{inputs.notifyEmail}}", "subject": "Content Summary: {{fetch_content.title}}", "body": "{{summarize.summary}}"}),
+                json!({"sentAt": "{{result.sentAt}}"}),
+                &["summarize"],
+                2,
+                5000,
+                30000,
+                Retry,
+            ),
+            t,
+        ),
     ];
     let templates = vec![
-        template(0x4001, "Web Scraper", "A template for creating web scraping agents that extract data from websites using CSS selectors.",
-            "data-extraction", TemplateType::Agent,
+        template(
+            0x4001,
+            "Web Scraper",
+            "A template for creating web scraping agents that extract data from websites using CSS selectors.",
+            "data-extraction",
+            TemplateType::Agent,
             json!({"type": "CODE", "config": {"runtime": "nodejs", "version": "20"},
                    "parameters": {"url": {"type": "string", "required": true, "description": "Target URL"},
                                   "selectors": {"type": "object", "required": true, "description": "CSS selectors"}},
                    "capabilities": ["http_request", "html_parsing"]}),
-            &["web", "scraping", "data"], t),
-        template(0x4002, "Data Transformer", "Transform and map data between different formats with powerful operations.",
-            "data-processing", TemplateType::Agent,
+            &["web", "scraping", "data"],
+            t,
+        ),
+        template(
+            0x4002,
+            "Data Transformer",
+            "Transform and map data between different formats with powerful operations.",
+            "data-processing",
+            TemplateType::Agent,
             json!({"type": "DATA", "config": {"operations": ["map", "filter", "reduce"]},
                    "parameters": {"input": {"type": "any", "required": true}, "mapping": {"type": "object", "required": true}},
                    "capabilities": ["data_transformation"]}),
-            &["data", "transformation", "etl"], t),
-        template(0x4003, "API Integration", "Connect to external REST APIs with authentication and error handling.",
-            "integration", TemplateType::Agent,
+            &["data", "transformation", "etl"],
+            t,
+        ),
+        template(
+            0x4003,
+            "API Integration",
+            "Connect to external REST APIs with authentication and error handling.",
+            "integration",
+            TemplateType::Agent,
             json!({"type": "API", "config": {"retryPolicy": {"maxRetries": 3}},
                    "parameters": {"url": {"type": "string", "required": true}, "method": {"type": "string", "required": true},
                                   "auth": {"type": "object", "required": false}},
                    "capabilities": ["http_request", "authentication"]}),
-            &["api", "rest", "integration"], t),
-        template(0x4004, "LLM Assistant", "AI-powered text processing using large language models.", "ai", TemplateType::Agent,
+            &["api", "rest", "integration"],
+            t,
+        ),
+        template(
+            0x4004,
+            "LLM Assistant",
+            "AI-powered text processing using large language models.",
+            "ai",
+            TemplateType::Agent,
             json!({"type": "LLM", "config": {"provider": "openai", "model": "gpt-4o-mini", "maxTokens": 2000},
                    "parameters": {"prompt": {"type": "string", "required": true}, "context": {"type": "string", "required": false}},
                    "capabilities": ["text_generation", "analysis"]}),
-            &["ai", "llm", "nlp"], t),
-        template(0x4005, "Email Automation", "Send automated emails with templating support.", "communication", TemplateType::Agent,
+            &["ai", "llm", "nlp"],
+            t,
+        ),
+        template(
+            0x4005,
+            "Email Automation",
+            "Send automated emails with templating support.",
+            "communication",
+            TemplateType::Agent,
             json!({"type": "API", "config": {"providers": ["sendgrid", "resend"]},
                    "parameters": {"to": {"type": "string", "required": true}, "subject": {"type": "string", "required": true},
                                   "template": {"type": "string", "required": false}},
                    "capabilities": ["email_send"]}),
-            &["email", "notification", "automation"], t),
-        template(0x4006, "Data Pipeline", "A complete workflow template for ETL data pipelines with fetch, transform, and load steps.",
-            "data-processing", TemplateType::Workflow,
+            &["email", "notification", "automation"],
+            t,
+        ),
+        template(
+            0x4006,
+            "Data Pipeline",
+            "A complete workflow template for ETL data pipelines with fetch, transform, and load steps.",
+            "data-processing",
+            TemplateType::Workflow,
             json!({"definition": {"version": "1.0", "steps": [
                         {"key": "fetch", "type": "AGENT", "agentType": "API"},
                         {"key": "transform", "type": "AGENT", "agentType": "DATA"},
                         {"key": "load", "type": "AGENT", "agentType": "API"}]},
                    "inputs": {"sourceUrl": {"type": "string", "required": true}, "destinationUrl": {"type": "string", "required": true}}}),
-            &["pipeline", "etl", "workflow"], t),
+            &["pipeline", "etl", "workflow"],
+            t,
+        ),
     ];
     SeedData { users, agents, workflows, steps, templates }
 }
@@ -302,9 +523,11 @@ pub fn apply(conn: &rusqlite::Connection) -> Result<SeedReport> {
     let mut report = SeedReport::default();
     for u in &d.users {
         let email_taken: bool = conn
-            .query_row("SELECT count(*) FROM users WHERE id = ?1 OR email = ?2", [u.id.to_string(), u.email.clone()], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM users WHERE id = ?1 OR email = ?2",
+                [u.id.to_string(), u.email.clone()],
+                |r| r.get::<_, i64>(0),
+            )
             .map_err(turbocat_store::StoreError::from)?
             > 0;
         if !email_taken {

@@ -54,7 +54,8 @@ pub struct SaveAsTemplate {
     pub is_public: Option<bool>,
 }
 
-const SORTABLE: &[&str] = &["usage_count", "rating_average", "rating_count", "created_at", "updated_at", "name", "category"];
+const SORTABLE: &[&str] =
+    &["usage_count", "rating_average", "rating_count", "created_at", "updated_at", "name", "category"];
 
 fn visibility(f: &mut Filter, me: Uuid) {
     f.not_deleted().and("is_official = 1 OR is_public = 1 OR user_id = ?", [uuid_value(me)]);
@@ -146,8 +147,7 @@ impl Templates<'_> {
         if let Some(tags) = &q.list.tags {
             f.any_of("tags", tags);
         }
-        let (items, total) =
-            self.0.store().page::<Template>(&f, &r.order, r.page_size, r.offset())?;
+        let (items, total) = self.0.store().page::<Template>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 

@@ -54,9 +54,9 @@ impl Users<'_> {
     }
 
     pub fn get(&self, id: Uuid) -> Result<User> {
-        self.0
-            .store()
-            .read(|c| row::get::<User>(c, id)?.filter(|u| u.deleted_at.is_none()).ok_or_else(|| Error::not_found("User")))
+        self.0.store().read(|c| {
+            row::get::<User>(c, id)?.filter(|u| u.deleted_at.is_none()).ok_or_else(|| Error::not_found("User"))
+        })
     }
 
     pub fn update_profile(&self, input: UpdateProfile) -> Result<User> {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use turbocat_domain::{
-    graph, new_id, validate::Checker, Agent, ErrorHandling, Error, Page, Result, Uuid, Workflow, WorkflowStatus,
+    graph, new_id, validate::Checker, Agent, Error, ErrorHandling, Page, Result, Uuid, Workflow, WorkflowStatus,
     WorkflowStep, WorkflowStepType,
 };
 use turbocat_store::queries::{self, uuid_value, Filter};
@@ -200,7 +200,8 @@ pub fn validate_steps(steps: &[WorkflowStep]) -> Result<()> {
 fn check_step_agents(conn: &rusqlite::Connection, me: Uuid, steps: &[WorkflowStep]) -> Result<()> {
     for s in steps {
         if let Some(aid) = s.agent_id {
-            let ok = row::get::<Agent>(conn, aid)?.is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public));
+            let ok = row::get::<Agent>(conn, aid)?
+                .is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public));
             if !ok {
                 return Err(Error::validation_field(
                     "agentId",
@@ -291,7 +292,12 @@ fn apply_diff(workflow_id: Uuid, stored: &[WorkflowStep], diff: StepDiff, c: &mu
 
 /// Turns a desired full step set into the resulting rows, keeping ids (and created_at) of
 /// steps whose key already exists.
-fn replace_steps(workflow_id: Uuid, stored: &[WorkflowStep], wanted: Vec<StepInput>, c: &mut Checker) -> Vec<WorkflowStep> {
+fn replace_steps(
+    workflow_id: Uuid,
+    stored: &[WorkflowStep],
+    wanted: Vec<StepInput>,
+    c: &mut Checker,
+) -> Vec<WorkflowStep> {
     let by_key: HashMap<&str, &WorkflowStep> = stored.iter().map(|s| (s.step_key.as_str(), s)).collect();
     wanted
         .into_iter()
@@ -344,7 +350,8 @@ impl Workflows<'_> {
     /// create and update, with the same messages.
     pub fn validate(&self, steps: Vec<StepInput>) -> Result<()> {
         let mut c = Checker::new();
-        let rows: Vec<WorkflowStep> = steps.into_iter().enumerate().map(|(i, s)| new_step(Uuid::nil(), s, i, &mut c)).collect();
+        let rows: Vec<WorkflowStep> =
+            steps.into_iter().enumerate().map(|(i, s)| new_step(Uuid::nil(), s, i, &mut c)).collect();
         check_steps(&mut c, &rows);
         c.finish()?;
         graph::validate(&rows)?;
@@ -422,10 +429,10 @@ impl Workflows<'_> {
         self.0.store().read(|c| {
             let mut f = Filter::new();
             f.not_deleted().eq("name", id_or_name).and("user_id = ? OR is_public = 1", [uuid_value(self.0.user_id)]);
-            let found = queries::all::<Workflow>(c, &f, "created_at ASC")?;
+            let mut found = queries::all::<Workflow>(c, &f, "created_at ASC")?;
             match found.len() {
                 0 => Err(Error::not_found(&format!("Workflow \"{id_or_name}\""))),
-                1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
+                1 => Ok(found.remove(0)),
                 n => Err(Error::bad_request(format!("{n} workflows are named \"{id_or_name}\"; use the id instead"))),
             }
         })
@@ -455,8 +462,7 @@ impl Workflows<'_> {
         if let Some(tags) = &q.list.tags {
             f.any_of("tags", tags);
         }
-        let (items, total) =
-            self.0.store().page::<Workflow>(&f, &r.order, r.page_size, r.offset())?;
+        let (items, total) = self.0.store().page::<Workflow>(&f, &r.order, r.page_size, r.offset())?;
         Ok(Page::new(items, total, r.page, r.page_size))
     }
 
@@ -562,7 +568,11 @@ impl Workflows<'_> {
     }
 
     /// Executions of a workflow, newest first.
-    pub fn executions(&self, id: Uuid, q: &crate::executions::ExecutionQuery) -> Result<Page<turbocat_domain::Execution>> {
+    pub fn executions(
+        &self,
+        id: Uuid,
+        q: &crate::executions::ExecutionQuery,
+    ) -> Result<Page<turbocat_domain::Execution>> {
         self.get(id)?;
         let mut q = q.clone();
         q.workflow_id = Some(id);

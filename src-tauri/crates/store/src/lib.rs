@@ -78,7 +78,8 @@ impl Store {
         let mut conn = Connection::open(&path)?;
         apply_pragmas(&conn)?;
         let migration = migrate::migrate(&mut conn, &path)?;
-        let watch = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let watch =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         Ok(Store {
             path,
             writer: Mutex::new(conn),
@@ -109,7 +110,8 @@ impl Store {
         const MAX_CACHED: usize = 256;
         let version = self.data_version()?;
         let key = format!("{}\u{0}{}\u{0}{:?}", T::NAME, filter.sql(), filter.params());
-        let cached = self.counts.lock().unwrap_or_else(|p| p.into_inner()).get(&key).filter(|c| c.0 == version).map(|c| c.1);
+        let cached =
+            self.counts.lock().unwrap_or_else(|p| p.into_inner()).get(&key).filter(|c| c.0 == version).map(|c| c.1);
         let (items, total) = self.read(|c| {
             let items = queries::rows::<T>(c, filter, order, limit, offset)?;
             let total = match cached {

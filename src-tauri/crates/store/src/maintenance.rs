@@ -109,15 +109,16 @@ pub fn validate(conn: &Connection) -> StoreResult<ValidationReport> {
     };
     let foreign_key_violations = {
         let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(format!(
-                "{} row {} points to a missing {} row",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.map(|v| v.to_string()).unwrap_or_default(),
-                r.get::<_, String>(2)?
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "{} row {} points to a missing {} row",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.map(|v| v.to_string()).unwrap_or_default(),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         rows
     };
     let tables = existing_tables(conn)?;
@@ -144,7 +145,9 @@ pub fn validate(conn: &Connection) -> StoreResult<ValidationReport> {
 /// Checks a file before it may replace the database: a readable SQLite file that passes
 /// integrity_check and whose schema history this build accepts.
 pub fn verify_restore_source(path: &Path) -> StoreResult<migrate::MigrationStatus> {
-    let refuse = |why: String| StoreError::Refused(format!("Cannot restore from {}: {why}. Nothing was changed.", path.display()));
+    let refuse = |why: String| {
+        StoreError::Refused(format!("Cannot restore from {}: {why}. Nothing was changed.", path.display()))
+    };
     if !path.is_file() {
         return Err(refuse("no such file".into()));
     }

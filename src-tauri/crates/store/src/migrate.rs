@@ -161,19 +161,19 @@ pub fn status(conn: &Connection) -> StoreResult<MigrationStatus> {
              or restore a backup made by this version with `turbocat db restore FILE`.",
             u.version, u.name
         ))
-    } else if let Some(d) = entries.iter().find(|e| e.state == MigrationState::Divergent) {
-        Some(format!(
-            "Migration V{}__{} recorded in this database differs from the one built into this version of \
+    } else {
+        entries.iter().find(|e| e.state == MigrationState::Divergent).map(|d| {
+            format!(
+                "Migration V{}__{} recorded in this database differs from the one built into this version of \
              Turbocat (checksum {} in the file, {} here): the file was made by a different build. Nothing was \
              changed. Open it with the build that made it, or restore a backup made by this version with \
              `turbocat db restore FILE`.",
-            d.version,
-            d.name,
-            d.applied_checksum.as_deref().unwrap_or("?"),
-            d.checksum
-        ))
-    } else {
-        None
+                d.version,
+                d.name,
+                d.applied_checksum.as_deref().unwrap_or("?"),
+                d.checksum
+            )
+        })
     };
     Ok(MigrationStatus { entries, current_version: current, latest_version: latest, refused, foreign })
 }
@@ -224,7 +224,10 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<MigrationOutco
         .map_err(|e| {
             StoreError::Migration(format!(
                 "{e}. The database was left unchanged{}.",
-                backup.as_ref().map(|b| format!("; a backup taken before the attempt is at {}", b.display())).unwrap_or_default()
+                backup
+                    .as_ref()
+                    .map(|b| format!("; a backup taken before the attempt is at {}", b.display()))
+                    .unwrap_or_default()
             ))
         })?;
     crate::queries::audit::record_system(

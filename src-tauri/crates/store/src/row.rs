@@ -28,8 +28,7 @@ pub fn insert_sql<T: Table>() -> String {
 }
 
 pub fn update_sql<T: Table>() -> String {
-    let sets: Vec<String> =
-        T::COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+    let sets: Vec<String> = T::COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
     format!("UPDATE {} SET {} WHERE id = ?1", T::NAME, sets.join(", "))
 }
 
@@ -115,8 +114,8 @@ impl Binder<'_, '_> {
             None => self.put(rusqlite::types::Null),
         }
     }
-    pub fn text(&mut self, v: &String) -> rusqlite::Result<()> {
-        self.put(v.as_str())
+    pub fn text(&mut self, v: &str) -> rusqlite::Result<()> {
+        self.put(v)
     }
     pub fn opt_text(&mut self, v: &Option<String>) -> rusqlite::Result<()> {
         self.put(v.as_deref())

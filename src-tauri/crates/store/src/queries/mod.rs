@@ -189,7 +189,13 @@ pub fn rows<T: Table>(conn: &Connection, filter: &Filter, order: &str, limit: u3
 }
 
 /// One page of rows and the total count of the filter, in the caller's snapshot.
-pub fn page<T: Table>(conn: &Connection, filter: &Filter, order: &str, limit: u32, offset: u64) -> StoreResult<(Vec<T>, u64)> {
+pub fn page<T: Table>(
+    conn: &Connection,
+    filter: &Filter,
+    order: &str,
+    limit: u32,
+    offset: u64,
+) -> StoreResult<(Vec<T>, u64)> {
     Ok((rows::<T>(conn, filter, order, limit, offset)?, count::<T>(conn, filter)?))
 }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of Turbocat Desktop from a fresh checkout on Debian/Ubuntu: installs what is
+# missing (scripts/setup.sh), builds the UI the app embeds, then runs the whole Rust workspace's
+# tests: the unit and property tests of each crate and the one integration-test binary (tests/),
+# against real SQLite files in temporary folders. This is the README's test command; .ci/run
+# calls it.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+"$ROOT/scripts/setup.sh"
+
+printf 'test: building the UI\n'
+npm run build -w ui
+
+printf 'test: cargo test --workspace\n'
+# Tests must never touch the user's real database: point the default somewhere disposable.
+TURBOCAT_DB="$(mktemp -d)/must-not-be-used.sqlite"
+export TURBOCAT_DB
+cargo test --workspace --locked
+if [[ -e $TURBOCAT_DB ]]; then
+  printf 'test: error: a test wrote to the default database path %s\n' "$TURBOCAT_DB" >&2
+  exit 1
+fi
+printf 'test: all tests passed\n'

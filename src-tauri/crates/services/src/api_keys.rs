@@ -115,8 +115,7 @@ impl ApiKeys<'_> {
         if let Some(s) = params.search_term() {
             f.search(&["name", "key_prefix"], s);
         }
-        let (items, total) = self.0.store().page::<ApiKey>(&f, &r.order, r.page_size, r.offset())?;
-        Ok(Page::new(items, total, r.page, r.page_size))
+        r.fetch::<ApiKey>(self.0.store(), &f)
     }
 
     fn owned(&self, conn: &rusqlite::Connection, id: Uuid) -> Result<ApiKey> {

@@ -52,7 +52,6 @@ impl Audit<'_> {
         if let Some(s) = q.list.search_term() {
             f.search(&["action", "resource_type"], s);
         }
-        let (items, total) = self.0.store().page::<AuditLog>(&f, &r.order, r.page_size, r.offset())?;
-        Ok(Page::new(items, total, r.page, r.page_size))
+        r.fetch::<AuditLog>(self.0.store(), &f)
     }
 }

@@ -197,8 +197,7 @@ impl Executions<'_> {
         if let Some(s) = q.list.search_term() {
             f.search(&["error_message"], s);
         }
-        let (items, total) = self.0.store().page::<Execution>(&f, &r.order, r.page_size, r.offset())?;
-        Ok(Page::new(items, total, r.page, r.page_size))
+        r.fetch::<Execution>(self.0.store(), &f)
     }
 
     /// Logs of an execution, oldest first by default; filters by level and step key.

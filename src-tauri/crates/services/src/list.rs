@@ -1,7 +1,9 @@
 //! Paging, sorting, search and tag parameters shared by every list (`rules.md`, "Lists").
 
 use serde::{Deserialize, Serialize};
-use turbocat_domain::{validate::Checker, Result};
+use turbocat_domain::{validate::Checker, Page, Result, Uuid};
+use turbocat_store::queries::{uuid_value, Filter};
+use turbocat_store::{Store, Table};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -26,6 +28,21 @@ pub struct Resolved {
 impl Resolved {
     pub fn offset(&self) -> u64 {
         u64::from(self.page - 1) * u64::from(self.page_size)
+    }
+
+    /// Runs the filter: this page of rows and the filter's total.
+    pub fn fetch<T: Table>(&self, store: &Store, f: &Filter) -> Result<Page<T>> {
+        let (items, total) = store.page::<T>(f, &self.order, self.page_size, self.offset())?;
+        Ok(Page::new(items, total, self.page, self.page_size))
+    }
+}
+
+/// Rows the user may see in a list: their own, plus others' public rows unless `mine`.
+pub fn own_or_public(f: &mut Filter, me: Uuid, mine: Option<bool>) {
+    if mine == Some(true) {
+        f.eq("user_id", uuid_value(me));
+    } else {
+        f.and("user_id = ? OR is_public = 1", [uuid_value(me)]);
     }
 }
 
@@ -78,6 +95,16 @@ impl ListParams {
 
     pub fn search_term(&self) -> Option<&str> {
         self.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// Adds the search (over `columns`) and the tags filter, when given.
+    pub fn search_and_tags(&self, f: &mut Filter, columns: &[&str]) {
+        if let Some(s) = self.search_term() {
+            f.search(columns, s);
+        }
+        if let Some(tags) = &self.tags {
+            f.any_of("tags", tags);
+        }
     }
 }
 

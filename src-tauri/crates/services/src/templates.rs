@@ -141,14 +141,8 @@ impl Templates<'_> {
         if let Some(o) = q.is_official {
             f.eq("is_official", o as i64);
         }
-        if let Some(s) = q.list.search_term() {
-            f.search(&["name", "description"], s);
-        }
-        if let Some(tags) = &q.list.tags {
-            f.any_of("tags", tags);
-        }
-        let (items, total) = self.0.store().page::<Template>(&f, &r.order, r.page_size, r.offset())?;
-        Ok(Page::new(items, total, r.page, r.page_size))
+        q.list.search_and_tags(&mut f, &["name", "description"]);
+        r.fetch::<Template>(self.0.store(), &f)
     }
 
     /// The distinct categories of visible templates, ascending.

@@ -451,19 +451,9 @@ impl Workflows<'_> {
         if let Some(p) = q.schedule_enabled {
             f.eq("schedule_enabled", p as i64);
         }
-        if q.mine == Some(true) {
-            f.eq("user_id", uuid_value(self.0.user_id));
-        } else {
-            f.and("user_id = ? OR is_public = 1", [uuid_value(self.0.user_id)]);
-        }
-        if let Some(s) = q.list.search_term() {
-            f.search(&["name", "description"], s);
-        }
-        if let Some(tags) = &q.list.tags {
-            f.any_of("tags", tags);
-        }
-        let (items, total) = self.0.store().page::<Workflow>(&f, &r.order, r.page_size, r.offset())?;
-        Ok(Page::new(items, total, r.page, r.page_size))
+        crate::list::own_or_public(&mut f, self.0.user_id, q.mine);
+        q.list.search_and_tags(&mut f, &["name", "description"]);
+        r.fetch::<Workflow>(self.0.store(), &f)
     }
 
     pub fn update(&self, id: Uuid, input: UpdateWorkflow) -> Result<WorkflowWithSteps> {

@@ -1,0 +1,47 @@
+//! The app's handle on its database: the chosen file, opened once, on first need, off the main
+//! thread. Commands get the services from here.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use turbocat_domain::Error;
+use turbocat_services::{OpenOptions, Services};
+
+/// Managed as Tauri state. `Services` is internally synchronized (Send + Sync), so once open it
+/// is shared through an `Arc`; the Mutex below guards only the slot that holds it.
+pub struct Database {
+    path: PathBuf,
+    options: OpenOptions,
+    // Empty until an open succeeds. A failed open is not remembered, so "Try again" in the UI
+    // really tries again (after the user freed the file or fixed a permission, say).
+    opened: Mutex<Option<Arc<Services>>>,
+}
+
+impl Database {
+    pub fn new(path: PathBuf, options: OpenOptions) -> Self {
+        Database { path, options, opened: Mutex::new(None) }
+    }
+
+    /// The services, opening the database on the first call. Blocks, possibly for as long as
+    /// a migration takes, so call it only from a blocking thread (`spawn_blocking`). The lock
+    /// is held while opening, so a second caller waits for that open rather than racing it.
+    pub fn services(&self) -> Result<Arc<Services>, Error> {
+        // A panic while opening leaves the slot empty, which is a valid state: carry on.
+        let mut slot = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(services) = slot.as_ref() {
+            return Ok(Arc::clone(services));
+        }
+        let services = open(&self.path, self.options.clone())?;
+        *slot = Some(Arc::clone(&services));
+        Ok(services)
+    }
+}
+
+fn open(path: &Path, options: OpenOptions) -> Result<Arc<Services>, Error> {
+    // The app-data folder does not exist before the first start.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::internal(format!("cannot create the database folder {}: {e}", dir.display())))?;
+    }
+    Services::open(path, options).map(Arc::new)
+}

@@ -1,0 +1,86 @@
+//! The Turbocat desktop shell: starts Tauri, decides which database file to use, hands the
+//! services to the commands, and nothing more. The work itself lives in the Tauri-free crates
+//! under src-tauri/crates/.
+
+mod commands;
+mod database;
+mod error;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::Manager;
+use turbocat_services::OpenOptions;
+
+pub use database::Database;
+pub use error::{CommandError, CommandResult};
+
+/// Chooses another database file than the one in the app-data folder (tests, demos).
+pub const DB_ENV: &str = "TURBOCAT_DB";
+/// When set to `1`, a new database starts empty instead of with the demo content.
+pub const NO_SEED_ENV: &str = "TURBOCAT_NO_SEED";
+
+/// The database file name inside the OS app-data folder.
+const DB_FILE_NAME: &str = "turbocat.sqlite";
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let path = match env_path(DB_ENV) {
+                Some(path) => path,
+                None => app.path().app_data_dir()?.join(DB_FILE_NAME),
+            };
+            let options = OpenOptions { seed_on_first_start: !env_flag(NO_SEED_ENV) };
+            let database = Arc::new(Database::new(path, options));
+            // Opening migrates (after a backup) and may seed, which can take a while on a big
+            // file; it must not hold up the main thread, which draws the window. Commands that
+            // arrive before it is done wait for it on their own blocking thread.
+            let warm = Arc::clone(&database);
+            tauri::async_runtime::spawn_blocking(move || {
+                // On failure the next command opens again and hands the error, with its code,
+                // to the UI, which shows it; there is nothing more to do with it here.
+                let _ = warm.services();
+            });
+            app.manage(database);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::agents::agents_list])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        // Tauri could not start at all (no display, no WebKitGTK): say why and fail.
+        eprintln!("turbocat-desktop: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// A path from the environment; an empty value counts as unset.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// Whether the flag `name` is set in the environment (see [`is_on`]).
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| is_on(&v))
+}
+
+/// `1`, `true` or `yes` (any case) turn a flag on; anything else leaves it off, so a typo
+/// never skips the seed by accident.
+fn is_on(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_on;
+
+    #[test]
+    fn flags_turn_on_only_for_yes_words() {
+        for on in ["1", "true", "TRUE", " yes "] {
+            assert!(is_on(on), "{on:?}");
+        }
+        for off in ["", "0", "false", "no", "2"] {
+            assert!(!is_on(off), "{off:?}");
+        }
+    }
+}

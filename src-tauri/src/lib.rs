@@ -5,6 +5,7 @@
 mod commands;
 mod database;
 mod error;
+mod events;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +23,13 @@ pub const NO_SEED_ENV: &str = "TURBOCAT_NO_SEED";
 
 /// The database file name inside the OS app-data folder.
 const DB_FILE_NAME: &str = "turbocat.sqlite";
+
+/// Whether the arguments ask for the command line (`turbocat-desktop db status`, …) rather than
+/// the window, so an installed app also serves as the `turbocat` CLI.
+pub fn is_cli_invocation(args: &[std::ffi::OsString]) -> bool {
+    const CLI_WORDS: [&str; 8] = ["db", "export", "import", "--db", "--json", "--help", "-h", "--version"];
+    args.get(1).and_then(|a| a.to_str()).is_some_and(|a| CLI_WORDS.contains(&a))
+}
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
@@ -42,10 +50,51 @@ pub fn run() {
                 // to the UI, which shows it; there is nothing more to do with it here.
                 let _ = warm.services();
             });
+            events::watch(app.handle().clone(), Arc::clone(&database));
             app.manage(database);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::agents::agents_list])
+        .invoke_handler(tauri::generate_handler![
+            commands::agents::agents_list,
+            commands::agents::agents_get,
+            commands::agents::agents_create,
+            commands::agents::agents_update,
+            commands::agents::agents_delete,
+            commands::agents::agents_duplicate,
+            commands::agents::agents_versions,
+            commands::workflows::workflows_list,
+            commands::workflows::workflows_get,
+            commands::workflows::workflows_create,
+            commands::workflows::workflows_update,
+            commands::workflows::workflows_delete,
+            commands::workflows::workflows_validate,
+            commands::workflows::workflows_executions,
+            commands::templates::templates_list,
+            commands::templates::templates_categories,
+            commands::templates::templates_get,
+            commands::templates::templates_instantiate,
+            commands::templates::templates_save_agent,
+            commands::templates::templates_save_workflow,
+            commands::templates::templates_rate,
+            commands::executions::executions_list,
+            commands::executions::executions_get,
+            commands::executions::executions_logs,
+            commands::executions::executions_cancel,
+            commands::deployments::deployments_list,
+            commands::deployments::deployments_get,
+            commands::deployments::deployments_create,
+            commands::deployments::deployments_update,
+            commands::deployments::deployments_start,
+            commands::deployments::deployments_stop,
+            commands::deployments::deployments_delete,
+            commands::account::api_keys_list,
+            commands::account::api_keys_create,
+            commands::account::api_keys_revoke,
+            commands::account::audit_list,
+            commands::account::profile_get,
+            commands::account::profile_update,
+            commands::account::preferences_update,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         // Tauri could not start at all (no display, no WebKitGTK): say why and fail.
@@ -72,7 +121,16 @@ fn is_on(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_on;
+    use super::{is_cli_invocation, is_on};
+
+    #[test]
+    fn cli_words_select_the_command_line() {
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert!(is_cli_invocation(&args(&["turbocat-desktop", "db", "status"])));
+        assert!(is_cli_invocation(&args(&["turbocat-desktop", "--db", "x.sqlite", "export"])));
+        assert!(!is_cli_invocation(&args(&["turbocat-desktop"])));
+        assert!(!is_cli_invocation(&args(&["turbocat-desktop", "--some-webkit-flag"])));
+    }
 
     #[test]
     fn flags_turn_on_only_for_yes_words() {

@@ -4,5 +4,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if turbocat_desktop::is_cli_invocation(&args) {
+        std::process::exit(i32::from(turbocat_cli::run(args)));
+    }
     turbocat_desktop::run();
 }

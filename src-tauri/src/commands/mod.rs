@@ -1,7 +1,12 @@
 //! The commands the UI may invoke, one file per area. Each is async and thin: it moves its
 //! arguments onto a blocking thread, calls one service function and returns what it returns.
 
+pub mod account;
 pub mod agents;
+pub mod deployments;
+pub mod executions;
+pub mod templates;
+pub mod workflows;
 
 use std::sync::Arc;
 

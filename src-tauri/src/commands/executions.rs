@@ -1,0 +1,40 @@
+//! Commands of the Executions pages: history, one execution with its step counts, its logs,
+//! cancel.
+
+use std::sync::Arc;
+
+use tauri::State;
+use turbocat_domain::{Execution, ExecutionLog, Page, Uuid};
+use turbocat_services::executions::{ExecutionDetail, ExecutionQuery, LogQuery};
+
+use super::with_services;
+use crate::{CommandResult, Database};
+
+#[tauri::command]
+pub async fn executions_list(
+    database: State<'_, Arc<Database>>,
+    query: Option<ExecutionQuery>,
+) -> CommandResult<Page<Execution>> {
+    let query = query.unwrap_or_default();
+    with_services(&database, move |services| services.executions().list(&query)).await
+}
+
+#[tauri::command]
+pub async fn executions_get(database: State<'_, Arc<Database>>, id: Uuid) -> CommandResult<ExecutionDetail> {
+    with_services(&database, move |services| services.executions().get(id)).await
+}
+
+#[tauri::command]
+pub async fn executions_logs(
+    database: State<'_, Arc<Database>>,
+    id: Uuid,
+    query: Option<LogQuery>,
+) -> CommandResult<Page<ExecutionLog>> {
+    let query = query.unwrap_or_default();
+    with_services(&database, move |services| services.executions().logs(id, &query)).await
+}
+
+#[tauri::command]
+pub async fn executions_cancel(database: State<'_, Arc<Database>>, id: Uuid) -> CommandResult<Execution> {
+    with_services(&database, move |services| services.executions().cancel(id)).await
+}

@@ -157,3 +157,30 @@ fn rating_keeps_a_two_decimal_average() {
     let e = err(env.svc.templates().rate(id, 6));
     assert_eq!((e.code, e.fields[0].field.as_str()), (ErrorCode::ValidationError, "rating"));
 }
+
+#[test]
+fn a_failed_instantiation_writes_nothing_and_counts_no_use() {
+    let env = Env::seeded();
+    // A workflow template whose steps close a cycle: the create inside fails.
+    env.svc
+        .store()
+        .write(|tx| {
+            tx.execute_batch(
+                r#"INSERT INTO templates (id, name, category, type, user_id, template_data, updated_at) VALUES
+                   ('00000000-0000-4000-8000-00000000e001', 'Loop', 'x', 'workflow', '00000000-0000-4000-8000-000000000001',
+                    '{"steps": [{"key": "a", "dependsOn": ["b"]}, {"key": "b", "dependsOn": ["a"]}]}', '2026-01-01T00:00:00.000Z')"#,
+            )
+            .map_err(turbocat_store::StoreError::from)?;
+            Ok(())
+        })
+        .unwrap();
+    let id = "00000000-0000-4000-8000-00000000e001".parse().unwrap();
+    let (workflows, audit) = (env.count("workflows"), env.count("audit_logs"));
+    assert_err(
+        env.svc.templates().instantiate(id, Instantiate::default()),
+        ErrorCode::BadRequest,
+        "Cycle detected in workflow: a -> b -> a",
+    );
+    assert_eq!((env.count("workflows"), env.count("audit_logs")), (workflows, audit));
+    assert_eq!(env.svc.templates().get(id).unwrap().usage_count, 0);
+}

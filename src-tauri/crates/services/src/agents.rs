@@ -95,6 +95,11 @@ pub(crate) fn owned(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<A
 
 impl Agents<'_> {
     pub fn create(&self, input: CreateAgent) -> Result<Agent> {
+        self.0.store().write(|tx| self.create_in(tx, input))
+    }
+
+    /// Create inside the caller's transaction (template instantiation adds its own writes).
+    pub(crate) fn create_in(&self, tx: &rusqlite::Connection, input: CreateAgent) -> Result<Agent> {
         let mut c = Checker::new();
         let name = c.name("name", &input.name, 255);
         c.description(input.description.as_deref());
@@ -142,11 +147,9 @@ impl Agents<'_> {
             updated_at: t,
             deleted_at: None,
         };
-        self.0.store().write(|tx| {
-            row::insert(tx, &agent)?;
-            self.0.audit_row(tx, "agent.create", "agent", Some(agent.id), snapshot(&agent, "after"))?;
-            Ok(agent)
-        })
+        row::insert(tx, &agent)?;
+        self.0.audit_row(tx, "agent.create", "agent", Some(agent.id), snapshot(&agent, "after"))?;
+        Ok(agent)
     }
 
     pub fn get(&self, id: Uuid) -> Result<Agent> {

@@ -164,64 +164,71 @@ impl Templates<'_> {
         self.0.store().read(|c| visible(c, self.0.user_id, id))
     }
 
-    /// Makes a new draft agent or workflow from a template and counts the use.
+    /// Makes a new draft agent or workflow from a template and counts the use, in one
+    /// transaction: the new rows, the usage count and both audit rows commit together.
     pub fn instantiate(&self, id: Uuid, input: Instantiate) -> Result<Instantiated> {
-        let t = self.get(id)?;
-        let data = &t.template_data;
-        let out = match t.template_type {
-            TemplateType::Step => {
-                return Err(Error::bad_request("Cannot instantiate template of type \"step\" directly"));
-            }
-            TemplateType::Agent => {
-                let agent_type: AgentType = data
-                    .get("type")
-                    .and_then(Json::as_str)
-                    .ok_or_else(|| Error::bad_request("This agent template does not say which agent type it makes"))?
-                    .parse()?;
-                let mut config = obj(data.get("config"));
-                config.extend(obj(input.config.as_ref()));
-                let name = input
-                    .name
-                    .or_else(|| data.get("name").and_then(Json::as_str).map(String::from))
-                    .unwrap_or_else(|| format!("{} Agent", t.name));
-                let agent = self.0.agents().create(CreateAgent {
-                    name,
-                    description: input.description.or_else(|| t.description.clone()),
-                    agent_type: Some(agent_type),
-                    config: Some(Json::Object(config)),
-                    capabilities: data.get("capabilities").cloned(),
-                    parameters: data.get("parameters").cloned(),
-                    tags: t.tags.clone(),
-                    ..Default::default()
-                })?;
-                Instantiated::Agent(agent)
-            }
-            TemplateType::Workflow => {
-                let mut definition = obj(data.get("definition"));
-                definition.remove("steps");
-                if let Some(inputs) = data.get("inputs") {
-                    definition.entry("inputs").or_insert(inputs.clone());
+        self.0.store().write(|tx| {
+            let t = visible(tx, self.0.user_id, id)?;
+            let data = &t.template_data;
+            let out = match t.template_type {
+                TemplateType::Step => {
+                    return Err(Error::bad_request("Cannot instantiate template of type \"step\" directly"));
                 }
-                let wf = self.0.workflows().create(CreateWorkflow {
-                    name: input
+                TemplateType::Agent => {
+                    let agent_type: AgentType = data
+                        .get("type")
+                        .and_then(Json::as_str)
+                        .ok_or_else(|| Error::bad_request("This agent template does not say which agent type it makes"))?
+                        .parse()?;
+                    let mut config = obj(data.get("config"));
+                    config.extend(obj(input.config.as_ref()));
+                    let name = input
                         .name
                         .or_else(|| data.get("name").and_then(Json::as_str).map(String::from))
-                        .unwrap_or_else(|| t.name.clone()),
-                    description: input.description.or_else(|| t.description.clone()),
-                    definition: Some(Json::Object(definition)),
-                    trigger_config: data.get("triggerConfig").cloned(),
-                    tags: t.tags.clone(),
-                    steps: template_steps(data)?,
-                    ..Default::default()
-                })?;
-                Instantiated::Workflow(wf)
-            }
-        };
-        let made = match &out {
-            Instantiated::Agent(a) => a.id,
-            Instantiated::Workflow(w) => w.workflow.id,
-        };
-        self.0.store().write(|tx| {
+                        .unwrap_or_else(|| format!("{} Agent", t.name));
+                    let agent = self.0.agents().create_in(
+                        tx,
+                        CreateAgent {
+                            name,
+                            description: input.description.or_else(|| t.description.clone()),
+                            agent_type: Some(agent_type),
+                            config: Some(Json::Object(config)),
+                            capabilities: data.get("capabilities").cloned(),
+                            parameters: data.get("parameters").cloned(),
+                            tags: t.tags.clone(),
+                            ..Default::default()
+                        },
+                    )?;
+                    Instantiated::Agent(agent)
+                }
+                TemplateType::Workflow => {
+                    let mut definition = obj(data.get("definition"));
+                    definition.remove("steps");
+                    if let Some(inputs) = data.get("inputs") {
+                        definition.entry("inputs").or_insert(inputs.clone());
+                    }
+                    let wf = self.0.workflows().create_in(
+                        tx,
+                        CreateWorkflow {
+                            name: input
+                                .name
+                                .or_else(|| data.get("name").and_then(Json::as_str).map(String::from))
+                                .unwrap_or_else(|| t.name.clone()),
+                            description: input.description.or_else(|| t.description.clone()),
+                            definition: Some(Json::Object(definition)),
+                            trigger_config: data.get("triggerConfig").cloned(),
+                            tags: t.tags.clone(),
+                            steps: template_steps(data)?,
+                            ..Default::default()
+                        },
+                    )?;
+                    Instantiated::Workflow(wf)
+                }
+            };
+            let made = match &out {
+                Instantiated::Agent(a) => a.id,
+                Instantiated::Workflow(w) => w.workflow.id,
+            };
             tx.execute(
                 "UPDATE templates SET usage_count = usage_count + 1, updated_at = ?2 WHERE id = ?1",
                 rusqlite::params![uuid_value(id), now().to_string()],
@@ -233,9 +240,9 @@ impl Templates<'_> {
                 "template",
                 Some(id),
                 json!({ "usageCount": { "before": t.usage_count, "after": t.usage_count + 1 }, "created": made.to_string() }),
-            )
-        })?;
-        Ok(out)
+            )?;
+            Ok(out)
+        })
     }
 
     fn insert(&self, tpl: Template) -> Result<Template> {

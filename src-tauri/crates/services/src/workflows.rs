@@ -359,6 +359,11 @@ impl Workflows<'_> {
     }
 
     pub fn create(&self, input: CreateWorkflow) -> Result<WorkflowWithSteps> {
+        self.0.store().write(|tx| self.create_in(tx, input))
+    }
+
+    /// Create inside the caller's transaction (template instantiation adds its own writes).
+    pub(crate) fn create_in(&self, tx: &rusqlite::Connection, input: CreateWorkflow) -> Result<WorkflowWithSteps> {
         let mut c = Checker::new();
         let name = c.name("name", &input.name, 255);
         c.description(input.description.as_deref());
@@ -403,14 +408,12 @@ impl Workflows<'_> {
             updated_at: t,
             deleted_at: None,
         };
-        self.0.store().write(|tx| {
-            check_step_agents(tx, self.0.user_id, &steps)?;
-            row::insert(tx, &wf)?;
-            row::insert_many(tx, steps.iter())?;
-            let out = WorkflowWithSteps { workflow: wf, steps };
-            self.0.audit_row(tx, "workflow.create", "workflow", Some(id), snapshot(&out, "after"))?;
-            Ok(out)
-        })
+        check_step_agents(tx, self.0.user_id, &steps)?;
+        row::insert(tx, &wf)?;
+        row::insert_many(tx, steps.iter())?;
+        let out = WorkflowWithSteps { workflow: wf, steps };
+        self.0.audit_row(tx, "workflow.create", "workflow", Some(id), snapshot(&out, "after"))?;
+        Ok(out)
     }
 
     pub fn get(&self, id: Uuid) -> Result<WorkflowWithSteps> {

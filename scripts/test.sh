@@ -19,9 +19,19 @@ printf 'test: cargo test --workspace\n'
 # Tests must never touch the user's real database: point the default somewhere disposable.
 TURBOCAT_DB="$(mktemp -d)/must-not-be-used.sqlite"
 export TURBOCAT_DB
+# The tests regenerate ui/src/bindings from the Rust types (ts-rs); start from nothing so a
+# type that no longer exists cannot leave a file behind.
+rm -rf ui/src/bindings
 cargo test --workspace --locked
 if [[ -e $TURBOCAT_DB ]]; then
   printf 'test: error: a test wrote to the default database path %s\n' "$TURBOCAT_DB" >&2
   exit 1
+fi
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  stale="$(git status --porcelain -- ui/src/bindings)"
+  if [[ -n $stale ]]; then
+    printf 'test: error: ui/src/bindings is stale; the Rust types changed. Commit the regenerated files:\n%s\n' "$stale" >&2
+    exit 1
+  fi
 fi
 printf 'test: all tests passed\n'

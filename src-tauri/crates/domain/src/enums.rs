@@ -14,7 +14,8 @@ pub trait DbEnum: Copy + FromStr<Err = Error> {
 macro_rules! db_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ts_rs::TS)]
+        #[ts(export, rename_all = "UPPERCASE")]
         pub enum $name { $($variant),+ }
 
         impl $name {

@@ -27,8 +27,9 @@ pub fn parse_id(s: &str) -> Result<Uuid> {
 }
 
 /// One page of a list, with what a pager needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

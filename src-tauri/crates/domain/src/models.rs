@@ -11,8 +11,9 @@ use std::fmt;
 use uuid::Uuid;
 
 /// `DECIMAL(3,2)` kept exactly as hundredths (0..=999); shown as `"4.25"`, like Prisma's Decimal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Hundredths(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, ts_rs::TS)]
+#[ts(export)]
+pub struct Hundredths(#[ts(type = "string")] pub i64);
 
 impl fmt::Display for Hundredths {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -50,13 +51,15 @@ impl<'de> Deserialize<'de> for Hundredths {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
     /// Never serialized: a hash of the hosted password, which the desktop app does not use.
     #[serde(skip_serializing, default)]
+    #[ts(skip)]
     pub password_hash: Option<String>,
     pub full_name: Option<String>,
     pub avatar_url: Option<String>,
@@ -71,8 +74,9 @@ pub struct User {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Agent {
     pub id: Uuid,
     pub name: String,
@@ -101,8 +105,9 @@ pub struct Agent {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Workflow {
     pub id: Uuid,
     pub name: String,
@@ -128,8 +133,9 @@ pub struct Workflow {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct WorkflowStep {
     pub id: Uuid,
     pub workflow_id: Uuid,
@@ -156,8 +162,9 @@ impl WorkflowStep {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Execution {
     pub id: Uuid,
     pub workflow_id: Uuid,
@@ -179,8 +186,9 @@ pub struct Execution {
     pub updated_at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ExecutionLog {
     pub id: Uuid,
     pub execution_id: Uuid,
@@ -196,8 +204,9 @@ pub struct ExecutionLog {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Template {
     pub id: Uuid,
     pub name: String,
@@ -218,8 +227,9 @@ pub struct Template {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Deployment {
     pub id: Uuid,
     pub name: String,
@@ -234,6 +244,7 @@ pub struct Deployment {
     pub environment_vars: Json,
     pub endpoint_url: Option<String>,
     #[serde(skip_serializing, default)]
+    #[ts(skip)]
     pub api_key_hash: Option<String>,
     pub allocated_memory_mb: i64,
     pub allocated_cpu_shares: i64,
@@ -248,14 +259,16 @@ pub struct Deployment {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ApiKey {
     pub id: Uuid,
     pub user_id: Uuid,
     pub name: String,
     /// Never serialized: the SHA-256 of the key is a secret of the verifier.
     #[serde(skip_serializing, default)]
+    #[ts(skip)]
     pub key_hash: String,
     pub key_prefix: String,
     pub scopes: Option<Vec<String>>,
@@ -269,8 +282,9 @@ pub struct ApiKey {
     pub deleted_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AuditLog {
     pub id: Uuid,
     pub user_id: Option<Uuid>,

@@ -11,8 +11,9 @@ use turbocat_store::row;
 
 pub struct Agents<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct CreateAgent {
     pub name: String,
     pub description: Option<String>,
@@ -29,8 +30,9 @@ pub struct CreateAgent {
     pub is_public: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct UpdateAgent {
     pub name: Option<String>,
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
@@ -49,8 +51,9 @@ pub struct UpdateAgent {
     pub is_public: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct AgentQuery {
     #[serde(flatten)]
     pub list: ListParams,

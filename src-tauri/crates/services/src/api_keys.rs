@@ -15,8 +15,9 @@ use turbocat_store::row;
 
 pub struct ApiKeys<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct CreateApiKey {
     pub name: String,
     pub scopes: Option<Vec<String>>,
@@ -25,8 +26,9 @@ pub struct CreateApiKey {
 }
 
 /// What create returns: the row and, this once, the plain key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct CreatedApiKey {
     pub key: String,
     pub api_key: ApiKey,

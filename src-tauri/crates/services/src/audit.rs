@@ -9,8 +9,9 @@ use turbocat_store::queries::{ts_value, uuid_value, Filter};
 
 pub struct Audit<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct AuditQuery {
     #[serde(flatten)]
     pub list: ListParams,

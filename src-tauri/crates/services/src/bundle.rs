@@ -13,8 +13,9 @@ use turbocat_store::row::{self, Table};
 pub const FORMAT: &str = "turbocat-bundle";
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Bundle {
     pub format: String,
     pub version: u32,
@@ -28,8 +29,9 @@ pub struct Bundle {
 }
 
 /// What to export; empty lists with `all` false export nothing of that kind.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct ExportSelection {
     /// Everything the current user owns.
     pub all: bool,
@@ -38,16 +40,18 @@ pub struct ExportSelection {
     pub template_ids: Vec<Uuid>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct ImportOptions {
     /// Give every imported row a new id (references inside the bundle follow), instead of
     /// keeping ids and replacing rows that already exist.
     pub as_copies: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ImportReport {
     pub agents_created: usize,
     pub agents_replaced: usize,

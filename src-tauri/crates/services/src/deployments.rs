@@ -15,8 +15,9 @@ use turbocat_store::row;
 
 pub struct Deployments<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct CreateDeployment {
     pub name: String,
     pub description: Option<String>,
@@ -29,8 +30,9 @@ pub struct CreateDeployment {
     pub allocated_cpu_shares: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct UpdateDeployment {
     pub name: Option<String>,
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
@@ -43,8 +45,9 @@ pub struct UpdateDeployment {
     pub allocated_cpu_shares: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct DeploymentQuery {
     #[serde(flatten)]
     pub list: ListParams,

@@ -15,8 +15,9 @@ use turbocat_store::row;
 
 pub struct Executions<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct CreateExecution {
     pub workflow_id: Uuid,
     pub trigger_type: Option<TriggerType>,
@@ -24,8 +25,9 @@ pub struct CreateExecution {
     pub input_data: Option<Json>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct ExecutionQuery {
     #[serde(flatten)]
     pub list: ListParams,
@@ -34,8 +36,9 @@ pub struct ExecutionQuery {
     pub trigger_type: Option<TriggerType>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct LogQuery {
     pub level: Option<LogLevel>,
     pub step_key: Option<String>,
@@ -45,8 +48,9 @@ pub struct LogQuery {
     pub page_size: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct StepCounts {
     pub total: i64,
     pub pending: i64,
@@ -56,8 +60,9 @@ pub struct StepCounts {
     pub skipped: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ExecutionDetail {
     #[serde(flatten)]
     pub execution: Execution,

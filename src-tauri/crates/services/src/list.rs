@@ -5,8 +5,9 @@ use turbocat_domain::{validate::Checker, Page, Result, Uuid};
 use turbocat_store::queries::{uuid_value, Filter};
 use turbocat_store::{Store, Table};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct ListParams {
     pub page: Option<u32>,
     pub page_size: Option<u32>,

@@ -17,8 +17,9 @@ use turbocat_store::row;
 
 pub struct Templates<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct TemplateQuery {
     #[serde(flatten)]
     pub list: ListParams,
@@ -28,8 +29,9 @@ pub struct TemplateQuery {
     pub is_official: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct Instantiate {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -37,15 +39,17 @@ pub struct Instantiate {
     pub config: Option<Json>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
 pub enum Instantiated {
     Agent(Agent),
     Workflow(WorkflowWithSteps),
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct SaveAsTemplate {
     pub name: Option<String>,
     pub description: Option<String>,

@@ -8,8 +8,9 @@ use turbocat_store::row;
 
 pub struct Users<'a>(pub(crate) &'a Services);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct UpdateProfile {
     pub email: Option<String>,
     pub full_name: Option<Option<String>>,

@@ -19,8 +19,9 @@ pub struct Workflows<'a>(pub(crate) &'a Services);
 
 pub const MAX_STEPS: usize = 100;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct StepInput {
     /// Kept when given (import, sync); a new UUIDv7 otherwise.
     pub id: Option<Uuid>,
@@ -41,8 +42,9 @@ pub struct StepInput {
 
 /// A change to an existing step, named by its key. `newKey` renames it; dependants that named
 /// the old key are not rewritten (the graph check then reports them), so renames are explicit.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct StepChange {
     pub step_key: String,
     pub new_key: Option<String>,
@@ -61,8 +63,9 @@ pub struct StepChange {
     pub on_error: Option<ErrorHandling>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct StepDiff {
     pub add: Vec<StepInput>,
     pub change: Vec<StepChange>,
@@ -70,8 +73,9 @@ pub struct StepDiff {
     pub delete: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct CreateWorkflow {
     pub id: Option<Uuid>,
     pub name: String,
@@ -87,8 +91,9 @@ pub struct CreateWorkflow {
     pub steps: Vec<StepInput>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct UpdateWorkflow {
     pub name: Option<String>,
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
@@ -109,8 +114,9 @@ pub struct UpdateWorkflow {
     pub step_changes: Option<StepDiff>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields)]
 pub struct WorkflowQuery {
     #[serde(flatten)]
     pub list: ListParams,
@@ -120,8 +126,9 @@ pub struct WorkflowQuery {
     pub mine: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct WorkflowWithSteps {
     #[serde(flatten)]
     pub workflow: Workflow,

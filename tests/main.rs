@@ -7,6 +7,7 @@ mod support;
 mod agents;
 mod cli;
 mod crash;
+mod data;
 mod executions;
 mod keys_deployments;
 mod migrations;

@@ -94,6 +94,9 @@ pub fn run() {
             commands::account::profile_get,
             commands::account::profile_update,
             commands::account::preferences_update,
+            commands::data::data_tables,
+            commands::data::data_rows,
+            commands::data::data_related,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

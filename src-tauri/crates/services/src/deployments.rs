@@ -77,7 +77,7 @@ fn check_vars<'a>(c: &mut Checker, names: impl Iterator<Item = &'a String>) {
 }
 
 /// The row as callers see it: every variable masked.
-fn masked(secrets: &SecretBox, mut d: Deployment) -> Deployment {
+pub(crate) fn masked(secrets: &SecretBox, mut d: Deployment) -> Deployment {
     if let Json::Object(vars) = &mut d.environment_vars {
         for v in vars.values_mut() {
             let plain =

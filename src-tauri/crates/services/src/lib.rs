@@ -6,6 +6,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod bundle;
+pub mod data;
 pub mod deployments;
 pub mod executions;
 pub mod list;
@@ -108,6 +109,9 @@ impl Services {
     }
     pub fn audit(&self) -> audit::Audit<'_> {
         audit::Audit(self)
+    }
+    pub fn data(&self) -> data::Data<'_> {
+        data::Data(self)
     }
 
     /// Writes an audit row for an action of the current user, inside the caller's transaction.

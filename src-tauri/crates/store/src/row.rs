@@ -12,6 +12,9 @@ use turbocat_domain::{DbEnum, Hundredths, Timestamp, Uuid};
 pub trait Table: Sized {
     const NAME: &'static str;
     const COLUMNS: &'static [&'static str];
+    /// The kind of each column, in the order of `COLUMNS` (`uuid`, `text`, `int`, `boolean`,
+    /// `ts`, `json`, `list`, `enumv`, `hundredths`, with an `opt_` prefix when nullable).
+    const KINDS: &'static [&'static str];
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
     fn bind(&self, b: &mut Binder<'_, '_>) -> rusqlite::Result<()>;
     fn id(&self) -> Uuid;
@@ -257,6 +260,7 @@ macro_rules! table {
         impl $crate::row::Table for $ty {
             const NAME: &'static str = $name;
             const COLUMNS: &'static [&'static str] = &[$($crate::table!(@col $field $($col)?)),+];
+            const KINDS: &'static [&'static str] = &[$(stringify!($kind)),+];
             fn from_row(row: &$crate::rusqlite::Row<'_>) -> $crate::rusqlite::Result<Self> {
                 let mut r = $crate::row::RowReader::new(row);
                 Ok(Self { $($field: r.$kind()?),+ })

@@ -45,3 +45,16 @@ fn open(path: &Path, options: OpenOptions) -> Result<Arc<Services>, Error> {
     }
     Services::open(path, options).map(Arc::new)
 }
+
+impl Database {
+    /// The database file this app uses.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Forgets the open services, so the next command opens the file again: after a restore,
+    /// the file may hold another profile or an older schema to migrate.
+    pub fn reopen_later(&self) {
+        *self.opened.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}

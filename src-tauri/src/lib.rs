@@ -4,6 +4,7 @@
 
 mod commands;
 mod database;
+mod dialogs;
 mod error;
 mod events;
 
@@ -97,6 +98,11 @@ pub fn run() {
             commands::data::data_tables,
             commands::data::data_rows,
             commands::data::data_related,
+            commands::settings::settings_get,
+            commands::settings::db_backup,
+            commands::settings::db_restore,
+            commands::settings::bundle_export,
+            commands::settings::bundle_import,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -6,6 +6,7 @@ pub mod agents;
 pub mod data;
 pub mod deployments;
 pub mod executions;
+pub mod settings;
 pub mod templates;
 pub mod workflows;
 

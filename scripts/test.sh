@@ -12,8 +12,9 @@ cd "$ROOT"
 
 "$ROOT/scripts/setup.sh"
 
-printf 'test: building the UI\n'
+printf 'test: building the UI and its unit tests (vitest)\n'
 npm run build -w ui
+npm run test -w ui
 
 printf 'test: cargo test --workspace\n'
 # Tests must never touch the user's real database: point the default somewhere disposable.

@@ -1,20 +1,33 @@
-// The app frame: a header and the one page this version has. Navigation arrives with the full UI.
+// The app frame: a sidebar with the product's pages and the current page beside it.
 import { backend } from './ipc';
 import { AgentsPage } from './pages/AgentsPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { PAGES, useHashRoute } from './routes';
 
 export function App() {
+  const current = useHashRoute();
+  const info = PAGES.find((p) => p.id === current);
   return (
     <div className="app">
-      <header className="app-header">
-        <h1 className="app-title">Turbocat</h1>
+      <nav className="sidebar" aria-label="Pages">
+        <div className="brand">Turbocat</div>
+        <ul className="nav">
+          {PAGES.map((p) => (
+            <li key={p.id}>
+              <a href={`#/${p.id}`} className="nav-link" aria-current={p.id === current ? 'page' : undefined}>
+                {p.label}
+              </a>
+            </li>
+          ))}
+        </ul>
         {backend.kind === 'fake' && (
-          <span className="notice" role="note">
+          <p className="notice" role="note">
             Browser preview — sample data, not your database
-          </span>
+          </p>
         )}
-      </header>
+      </nav>
       <main className="app-main">
-        <AgentsPage />
+        {current === 'agents' ? <AgentsPage /> : info && <PlaceholderPage page={info} />}
       </main>
     </div>
   );

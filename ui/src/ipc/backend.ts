@@ -1,10 +1,24 @@
 // The interface the UI talks to. It has a Tauri implementation and an in-memory one, so the UI
 // can be previewed in a browser (`npm run dev -w ui`) and tested without a webview.
-import type { Agent, AgentQuery, Page } from './types';
+import type { Agent, AgentQuery, CreateAgent, Page, UpdateAgent } from './types';
 
+/** Every method rejects with a CommandError. */
 export interface Backend {
   /** Which implementation is in use; the UI shows a notice when it is not the real one. */
   readonly kind: 'tauri' | 'fake';
-  /** Rejects with a CommandError. */
   agentsList(query: AgentQuery): Promise<Page<Agent>>;
+  agentsGet(id: string): Promise<Agent>;
+  agentsCreate(input: CreateAgent): Promise<Agent>;
+  agentsUpdate(id: string, input: UpdateAgent): Promise<Agent>;
+  /** Soft delete: the row stays in its family's version list, marked deleted. */
+  agentsDelete(id: string): Promise<void>;
+  /** A new draft version of the agent's family; without a name, "Copy of <name>". */
+  agentsDuplicate(id: string, name?: string): Promise<Agent>;
+  /** Every version of the agent's family, deleted ones too, highest version first. */
+  agentsVersions(id: string): Promise<Agent[]>;
+  /**
+   * Calls `callback` after any write to the data, from this window or elsewhere (the Tauri
+   * event `db-changed`). Returns the function that stops listening.
+   */
+  onDataChanged(callback: () => void): () => void;
 }

@@ -1,19 +1,41 @@
 // An in-memory backend for previewing the UI in a plain browser, where there is no Rust side.
-// Its data is illustrative only; the app itself always uses the Tauri backend.
+// Its data is illustrative only; the app itself always uses the Tauri backend. It checks a few
+// rules the way the services do (so error states can be previewed), but the rules live in Rust.
 import type { Backend } from './backend';
-import type { Agent, AgentType, Page } from './types';
+import type {
+  Agent,
+  AgentQuery,
+  AgentType,
+  CommandError,
+  CreateAgent,
+  FieldError,
+  Json,
+  Page,
+  UpdateAgent,
+} from './types';
 
-function agent(n: number, name: string, type: AgentType, tags: string[]): Agent {
-  const at = `2025-01-0${n}T09:00:00.000Z`;
+const USER = '00000000-0000-7000-8000-000000000000';
+let counter = 0;
+
+function newId(): string {
+  counter += 1;
+  return `00000000-0000-7000-8000-${counter.toString(16).padStart(12, '0')}`;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function blank(name: string, type: AgentType, at: string): Agent {
   return {
-    id: `00000000-0000-7000-8000-00000000000${n}`,
+    id: newId(),
     name,
     description: null,
     type,
     status: 'ACTIVE',
     version: 1,
     parentId: null,
-    userId: '00000000-0000-7000-8000-000000000000',
+    userId: USER,
     config: {},
     capabilities: [],
     parameters: {},
@@ -24,7 +46,7 @@ function agent(n: number, name: string, type: AgentType, tags: string[]): Agent 
     successfulExecutions: 0,
     failedExecutions: 0,
     avgExecutionTimeMs: 0,
-    tags,
+    tags: [],
     isPublic: false,
     isTemplate: false,
     createdAt: at,
@@ -33,24 +55,165 @@ function agent(n: number, name: string, type: AgentType, tags: string[]): Agent 
   };
 }
 
-const AGENTS: Agent[] = [
-  agent(1, 'Preview Fetcher', 'API', ['preview']),
-  agent(2, 'Preview Summarizer', 'LLM', ['preview', 'text']),
+const agents: Agent[] = [
+  { ...blank('Preview Fetcher', 'API', '2025-01-01T09:00:00.000Z'), tags: ['preview'] },
+  { ...blank('Preview Summarizer', 'LLM', '2025-01-02T09:00:00.000Z'), tags: ['preview', 'text'] },
 ];
+
+const listeners = new Set<() => void>();
+
+function changed() {
+  // Like the real event, it arrives after the write has returned.
+  setTimeout(() => listeners.forEach((l) => l()), 0);
+}
+
+function fail(code: CommandError['code'], message: string, fields?: FieldError[]): never {
+  const error: CommandError = fields ? { code, message, fields } : { code, message };
+  throw error;
+}
+
+function find(id: string): Agent {
+  const agent = agents.find((a) => a.id === id && a.deletedAt === null);
+  return agent ?? fail('NOT_FOUND', `Agent ${id} not found`);
+}
+
+function isObject(v: Json | undefined): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function check(input: UpdateAgent) {
+  const fields: FieldError[] = [];
+  if (input.name !== undefined && input.name.trim() === '')
+    fields.push({ field: 'name', message: 'must not be empty' });
+  const range = (field: keyof UpdateAgent, v: number | undefined, min: number, max: number) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < min || v > max))
+      fields.push({ field, message: `must be between ${min} and ${max}` });
+  };
+  range('maxExecutionTime', input.maxExecutionTime, 1, 3600);
+  range('maxMemoryMb', input.maxMemoryMb, 1, 8192);
+  range('maxConcurrentExecutions', input.maxConcurrentExecutions, 1, 100);
+  if (input.config !== undefined && !isObject(input.config))
+    fields.push({ field: 'config', message: 'must be a JSON object' });
+  if (input.parameters !== undefined && !isObject(input.parameters))
+    fields.push({ field: 'parameters', message: 'must be a JSON object' });
+  if (fields.length > 0) fail('VALIDATION_ERROR', 'Invalid input', fields);
+}
+
+function family(agent: Agent): string {
+  return agent.parentId ?? agent.id;
+}
+
+function compare(a: Agent, b: Agent, sortBy: string): number {
+  const x = a[sortBy as keyof Agent];
+  const y = b[sortBy as keyof Agent];
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  return String(x).localeCompare(String(y));
+}
 
 export const fakeBackend: Backend = {
   kind: 'fake',
-  async agentsList(query) {
+
+  async agentsList(query: AgentQuery) {
     const pageSize = query.pageSize ?? 20;
     const page = query.page ?? 1;
-    const items = AGENTS.slice((page - 1) * pageSize, page * pageSize);
+    const search = query.search?.trim().toLowerCase();
+    const matching = agents.filter(
+      (a) =>
+        a.deletedAt === null &&
+        (!search ||
+          a.name.toLowerCase().includes(search) ||
+          (a.description ?? '').toLowerCase().includes(search)) &&
+        (!query.type || a.type === query.type) &&
+        (!query.status || a.status === query.status) &&
+        (!query.tags?.length || query.tags.every((t) => (a.tags ?? []).includes(t))),
+    );
+    const sign = query.sortOrder === 'asc' ? 1 : -1;
+    matching.sort((a, b) => sign * compare(a, b, query.sortBy ?? 'createdAt'));
     const result: Page<Agent> = {
-      items,
-      total: AGENTS.length,
+      items: matching.slice((page - 1) * pageSize, page * pageSize),
+      total: matching.length,
       page,
       pageSize,
-      totalPages: Math.ceil(AGENTS.length / pageSize),
+      totalPages: Math.ceil(matching.length / pageSize),
     };
-    return result;
+    return structuredClone(result);
+  },
+
+  async agentsGet(id) {
+    return structuredClone(find(id));
+  },
+
+  async agentsCreate(input: CreateAgent) {
+    if (input.name === undefined) fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'name', message: 'is required' }]);
+    check(input);
+    const agent: Agent = {
+      ...blank(input.name.trim(), input.type, now()),
+      description: input.description ?? null,
+      status: input.status ?? 'DRAFT',
+      config: input.config ?? {},
+      capabilities: input.capabilities ?? [],
+      parameters: input.parameters ?? {},
+      maxExecutionTime: input.maxExecutionTime ?? null,
+      maxMemoryMb: input.maxMemoryMb ?? null,
+      maxConcurrentExecutions: input.maxConcurrentExecutions ?? null,
+      tags: input.tags ?? [],
+      isPublic: input.isPublic ?? false,
+    };
+    agents.push(agent);
+    changed();
+    return structuredClone(agent);
+  },
+
+  async agentsUpdate(id, input) {
+    const agent = find(id);
+    if (Object.keys(input).length === 0) fail('VALIDATION_ERROR', 'No fields to update');
+    if (input.type !== undefined && input.type !== agent.type)
+      fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'type', message: 'cannot be changed' }]);
+    check(input);
+    const { type: _type, ...rest } = input;
+    Object.assign(agent, structuredClone(rest), { updatedAt: now() });
+    changed();
+    return structuredClone(agent);
+  },
+
+  async agentsDelete(id) {
+    find(id).deletedAt = now();
+    changed();
+  },
+
+  async agentsDuplicate(id, name) {
+    const source = find(id);
+    const root = family(source);
+    const version = Math.max(...agents.filter((a) => family(a) === root).map((a) => a.version)) + 1;
+    const copy: Agent = {
+      ...structuredClone(source),
+      id: newId(),
+      name: name?.trim() || `Copy of ${source.name}`,
+      status: 'DRAFT',
+      version,
+      parentId: root,
+      totalExecutions: 0,
+      successfulExecutions: 0,
+      failedExecutions: 0,
+      avgExecutionTimeMs: 0,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    agents.push(copy);
+    changed();
+    return structuredClone(copy);
+  },
+
+  async agentsVersions(id) {
+    const agent = agents.find((a) => a.id === id) ?? fail('NOT_FOUND', `Agent ${id} not found`);
+    const root = family(agent);
+    return structuredClone(
+      agents.filter((a) => family(a) === root).sort((a, b) => b.version - a.version),
+    );
+  },
+
+  onDataChanged(callback) {
+    listeners.add(callback);
+    return () => listeners.delete(callback);
   },
 };

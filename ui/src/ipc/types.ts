@@ -87,3 +87,49 @@ export interface AgentQuery extends ListParams {
   /** Only the current user's agents (default: also public agents of others). */
   mine?: boolean;
 }
+
+/** The sortable fields of `agents_list`. */
+export type AgentSortBy =
+  | 'createdAt'
+  | 'updatedAt'
+  | 'name'
+  | 'status'
+  | 'type'
+  | 'version'
+  | 'totalExecutions';
+
+/** `agents_create` input (turbocat_services::agents::CreateAgent). */
+export interface CreateAgent {
+  name: string;
+  description?: string;
+  type: AgentType;
+  status?: AgentStatus;
+  config?: Json;
+  capabilities?: Json;
+  parameters?: Json;
+  maxExecutionTime?: number;
+  maxMemoryMb?: number;
+  maxConcurrentExecutions?: number;
+  tags?: string[];
+  isPublic?: boolean;
+}
+
+/**
+ * `agents_update` input (turbocat_services::agents::UpdateAgent): only the fields that change.
+ * `description: null` clears the description; the limits cannot be cleared once set. `type`, if
+ * sent, must equal the current type. An input with no field is a VALIDATION_ERROR.
+ */
+export interface UpdateAgent {
+  name?: string;
+  description?: string | null;
+  type?: AgentType;
+  status?: AgentStatus;
+  config?: Json;
+  capabilities?: Json;
+  parameters?: Json;
+  maxExecutionTime?: number;
+  maxMemoryMb?: number;
+  maxConcurrentExecutions?: number;
+  tags?: string[];
+  isPublic?: boolean;
+}

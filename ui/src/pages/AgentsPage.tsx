@@ -1,105 +1,233 @@
-// The Agents page: the agents in the local database as a table, with loading, error and empty
-// states. It only renders what the backend returns; rules and queries live in Rust.
-import { useCallback, useEffect, useState } from 'react';
+// The Agents page: a searchable, filterable, sorted and paged list of agents, the create/edit
+// panel, duplicate and delete. It only renders what the backend returns and calls it through
+// ui/src/ipc; form logic lives in pages/agents/*.ts, rules in Rust.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../ipc';
-import type { Agent, AgentStatus, CommandError, Page } from '../ipc';
+import type { Agent, AgentQuery, AgentStatus, AgentType, CommandError, Page } from '../ipc';
+import { AgentPanel, type PanelMode } from './agents/AgentPanel';
+import { ConfirmDialog, DuplicateDialog } from './agents/dialogs';
+import { label, StatusBadge, TYPES, STATUSES } from './agents/common';
+import { isTypingTarget, matchShortcut } from './agents/shortcuts';
 
-type State =
-  | { kind: 'loading' }
+type ListState =
+  | { kind: 'loading'; previous?: Page<Agent> }
   | { kind: 'error'; error: CommandError }
   | { kind: 'ready'; page: Page<Agent> };
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+type SortKey = 'name' | 'createdAt' | 'updatedAt';
+type Dialog = { kind: 'delete'; agent: Agent } | { kind: 'duplicate'; agent: Agent } | null;
 
-/** "ACTIVE" → "Active": the wire value stays the stable one, people read the friendly one. */
-function label(value: string): string {
-  return value.charAt(0) + value.slice(1).toLowerCase();
-}
+const PAGE_SIZE = 20;
+const SEARCH_DELAY_MS = 250;
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const fullDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 
-function StatusBadge({ status }: { status: AgentStatus }) {
-  return <span className={`badge badge-${status.toLowerCase()}`}>{label(status)}</span>;
-}
-
-function AgentsTable({ agents }: { agents: Agent[] }) {
-  return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Type</th>
-          <th scope="col">Status</th>
-          <th scope="col" className="num">
-            Version
-          </th>
-          <th scope="col">Tags</th>
-          <th scope="col">Updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {agents.map((agent) => (
-          <tr key={agent.id} data-agent-id={agent.id}>
-            <td>
-              <div className="cell-name">{agent.name}</div>
-              {agent.description && <div className="cell-sub">{agent.description}</div>}
-            </td>
-            <td>
-              <span className="type">{agent.type}</span>
-            </td>
-            <td>
-              <StatusBadge status={agent.status} />
-            </td>
-            <td className="num">v{agent.version}</td>
-            <td>
-              <ul className="tags" aria-label="Tags">
-                {(agent.tags ?? []).map((tag) => (
-                  <li key={tag} className="tag">
-                    {tag}
-                  </li>
-                ))}
-              </ul>
-            </td>
-            <td>
-              <time dateTime={agent.updatedAt} title={agent.updatedAt}>
-                {dateFormat.format(new Date(agent.updatedAt))}
-              </time>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return debounced;
 }
 
 export function AgentsPage() {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
+  const [type, setType] = useState<AgentType | ''>('');
+  const [status, setStatus] = useState<AgentStatus | ''>('');
+  const [tags, setTags] = useState<string[]>([]);
+  const [sortBy, setSortBy] = useState<SortKey>('updatedAt');
+  const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
+  const [page, setPage] = useState(1);
+  const [reloads, setReloads] = useState(0);
+  const [state, setState] = useState<ListState>({ kind: 'loading' });
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [panel, setPanel] = useState<PanelMode | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const saveRef = useRef<(() => void) | null>(null);
 
-  const load = useCallback(() => {
+  // Any change of filters goes back to the first page.
+  useEffect(() => setPage(1), [search, type, status, tags, sortBy, sortOrder]);
+
+  useEffect(() => backend.onDataChanged(() => setReloads((n) => n + 1)), []);
+
+  useEffect(() => {
     let live = true;
-    setState({ kind: 'loading' });
+    const query: AgentQuery = { page, pageSize: PAGE_SIZE, sortBy, sortOrder };
+    if (search) query.search = search;
+    if (type) query.type = type;
+    if (status) query.status = status;
+    if (tags.length > 0) query.tags = tags;
+    setState((s) => ({ kind: 'loading', ...(s.kind === 'ready' ? { previous: s.page } : {}) }));
     backend
-      .agentsList({})
-      .then((page) => live && setState({ kind: 'ready', page }))
+      .agentsList(query)
+      .then((result) => {
+        if (!live) return;
+        // A delete elsewhere can leave us past the last page.
+        if (result.items.length === 0 && page > 1 && page > result.totalPages) setPage(Math.max(1, result.totalPages));
+        else setState({ kind: 'ready', page: result });
+      })
       .catch((reason: unknown) => live && setState({ kind: 'error', error: toCommandError(reason) }));
-    // StrictMode mounts twice in development; the stale request must not overwrite the new one.
+    // StrictMode mounts twice in development, and a newer query may start before this one
+    // ends: a stale answer must not overwrite a newer one.
     return () => {
       live = false;
     };
-  }, []);
+  }, [search, type, status, tags, sortBy, sortOrder, page, reloads]);
 
-  useEffect(load, [load]);
+  const shown = state.kind === 'ready' ? state.page : state.kind === 'loading' ? state.previous : undefined;
+  const selected = shown?.items.find((a) => a.id === selectedId) ?? null;
+  const filtered = search !== '' || type !== '' || status !== '' || tags.length > 0;
+
+  const addTagFilter = (tag: string) => setTags((t) => (t.includes(tag) ? t : [...t, tag]));
+  const clearFilters = () => {
+    setSearchText('');
+    setType('');
+    setStatus('');
+    setTags([]);
+  };
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent) => {
+      const action = matchShortcut(e, {
+        typing: isTypingTarget(e.target),
+        panelOpen: panel !== null,
+        dialogOpen: dialog !== null,
+        hasSelection: selected !== null,
+      });
+      if (!action) return;
+      e.preventDefault();
+      if (action === 'new') setPanel({ mode: 'create' });
+      else if (action === 'focusSearch') searchRef.current?.focus();
+      else if (action === 'save') saveRef.current?.();
+      else if (action === 'delete' && selected) setDialog({ kind: 'delete', agent: selected });
+      else if (action === 'close') {
+        if (dialog) setDialog(null);
+        else setPanel(null);
+      }
+    },
+    [panel, dialog, selected],
+  );
+
+  useEffect(() => {
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [onKeyDown]);
+
+  const runAction = async (work: () => Promise<void>) => {
+    setActionError(null);
+    try {
+      await work();
+    } catch (reason) {
+      setActionError(toCommandError(reason));
+    }
+  };
+
+  const confirmDelete = (agent: Agent) =>
+    runAction(async () => {
+      setDialog(null);
+      await backend.agentsDelete(agent.id);
+      if (selectedId === agent.id) setSelectedId(null);
+      if (panel?.mode === 'edit' && panel.id === agent.id) setPanel(null);
+      setReloads((n) => n + 1);
+    });
+
+  const duplicate = (agent: Agent, name: string) =>
+    runAction(async () => {
+      setDialog(null);
+      const copy = await backend.agentsDuplicate(agent.id, name.trim() || undefined);
+      setSelectedId(copy.id);
+      setPanel({ mode: 'edit', id: copy.id });
+      setReloads((n) => n + 1);
+    });
 
   return (
     <section className="page" aria-labelledby="agents-heading">
       <div className="page-header">
         <h2 id="agents-heading">Agents</h2>
-        {state.kind === 'ready' && (
+        {shown && (
           <span className="count">
-            {state.page.total} {state.page.total === 1 ? 'agent' : 'agents'}
+            {shown.total} {shown.total === 1 ? 'agent' : 'agents'}
           </span>
         )}
+        <span className="spacer" />
+        <button type="button" onClick={() => setPanel({ mode: 'create' })} title="New agent (N)">
+          New agent
+        </button>
       </div>
 
-      {state.kind === 'loading' && (
+      <div className="toolbar" role="search">
+        <input
+          ref={searchRef}
+          type="search"
+          className="input search"
+          placeholder="Search name or description  ( / )"
+          aria-label="Search agents"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+        />
+        <select className="input" aria-label="Type" value={type} onChange={(e) => setType(e.target.value as AgentType | '')}>
+          <option value="">All types</option>
+          {TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <select
+          className="input"
+          aria-label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as AgentStatus | '')}
+        >
+          <option value="">All statuses</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {label(s)}
+            </option>
+          ))}
+        </select>
+        <select className="input" aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortKey)}>
+          <option value="updatedAt">Updated</option>
+          <option value="createdAt">Created</option>
+          <option value="name">Name</option>
+        </select>
+        <button
+          type="button"
+          className="secondary"
+          aria-label={sortOrder === 'asc' ? 'Ascending; switch to descending' : 'Descending; switch to ascending'}
+          onClick={() => setSortOrder((o) => (o === 'asc' ? 'desc' : 'asc'))}
+        >
+          {sortOrder === 'asc' ? '↑ Asc' : '↓ Desc'}
+        </button>
+      </div>
+
+      {tags.length > 0 && (
+        <div className="active-tags" aria-label="Tag filters">
+          <span className="muted">Tags:</span>
+          {tags.map((t) => (
+            <button key={t} type="button" className="chip chip-on" onClick={() => setTags(tags.filter((x) => x !== t))} aria-label={`Remove tag filter ${t}`}>
+              {t} ×
+            </button>
+          ))}
+        </div>
+      )}
+
+      {actionError && (
+        <div className="state state-error" role="alert">
+          <p>
+            <code className="error-code">{actionError.code}</code> {actionError.message}
+          </p>
+          <button type="button" onClick={() => setActionError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      {state.kind === 'loading' && !state.previous && (
         <p className="state" role="status" aria-busy="true">
           Loading agents…
         </p>
@@ -119,21 +247,172 @@ export function AgentsPage() {
               ))}
             </ul>
           )}
-          <button type="button" onClick={load}>
+          <button type="button" onClick={() => setReloads((n) => n + 1)}>
             Try again
           </button>
         </div>
       )}
 
-      {state.kind === 'ready' && state.page.items.length === 0 && (
+      {shown && shown.items.length === 0 && (
         <div className="state state-empty">
-          <p className="state-title">No agents yet — create one, or start from a template.</p>
-          <p className="state-hint">Agents you create or import will be listed here.</p>
+          {filtered ? (
+            <>
+              <p className="state-title">No agents match these filters.</p>
+              <p className="state-hint">
+                Change the search or filters, or{' '}
+                <button type="button" className="link" onClick={clearFilters}>
+                  clear them all
+                </button>
+                .
+              </p>
+            </>
+          ) : (
+            <>
+              <p className="state-title">No agents yet — create your first one.</p>
+              <p className="state-hint">
+                Click <strong>New agent</strong> or press <kbd>N</kbd>. An agent calls an API, an LLM, runs code,
+                transforms data or starts a workflow.
+              </p>
+            </>
+          )}
         </div>
       )}
 
-      {state.kind === 'ready' && state.page.items.length > 0 && (
-        <AgentsTable agents={state.page.items} />
+      {shown && shown.items.length > 0 && (
+        <>
+          <table className="table" aria-busy={state.kind === 'loading'}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Version
+                </th>
+                <th scope="col">Tags</th>
+                <th scope="col">Updated</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.items.map((agent) => (
+                <tr
+                  key={agent.id}
+                  data-agent-id={agent.id}
+                  aria-selected={agent.id === selectedId}
+                  className={agent.id === selectedId ? 'selected' : undefined}
+                  tabIndex={0}
+                  onClick={() => setSelectedId(agent.id)}
+                  onFocus={() => setSelectedId(agent.id)}
+                  onDoubleClick={() => setPanel({ mode: 'edit', id: agent.id })}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' && e.target === e.currentTarget) setPanel({ mode: 'edit', id: agent.id });
+                  }}
+                >
+                  <td>
+                    <div className="cell-name">{agent.name}</div>
+                    {agent.description && <div className="cell-sub">{agent.description}</div>}
+                  </td>
+                  <td>
+                    <span className="type">{agent.type}</span>
+                  </td>
+                  <td>
+                    <StatusBadge status={agent.status} />
+                  </td>
+                  <td className="num">v{agent.version}</td>
+                  <td>
+                    <ul className="tags" aria-label="Tags">
+                      {(agent.tags ?? []).map((tag) => (
+                        <li key={tag}>
+                          <button
+                            type="button"
+                            className={tags.includes(tag) ? 'chip chip-on' : 'chip'}
+                            title={`Show only agents tagged ${tag}`}
+                            onClick={(e) => {
+                              e.stopPropagation();
+                              addTagFilter(tag);
+                            }}
+                          >
+                            {tag}
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>
+                    <time dateTime={agent.updatedAt} title={fullDateFormat.format(new Date(agent.updatedAt))}>
+                      {dateFormat.format(new Date(agent.updatedAt))}
+                    </time>
+                  </td>
+                  <td className="row-actions">
+                    <button type="button" className="secondary" onClick={() => setPanel({ mode: 'edit', id: agent.id })}>
+                      Edit
+                    </button>
+                    <button type="button" className="secondary" onClick={() => setDialog({ kind: 'duplicate', agent })}>
+                      Duplicate
+                    </button>
+                    <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', agent })}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="pager">
+            <button type="button" className="secondary" disabled={shown.page <= 1} onClick={() => setPage(shown.page - 1)}>
+              ← Previous
+            </button>
+            <span>
+              Page {shown.page} of {Math.max(1, shown.totalPages)}
+            </span>
+            <button
+              type="button"
+              className="secondary"
+              disabled={shown.page >= shown.totalPages}
+              onClick={() => setPage(shown.page + 1)}
+            >
+              Next →
+            </button>
+          </div>
+        </>
+      )}
+
+      <p className="hints muted">
+        Shortcuts: <kbd>N</kbd> new · <kbd>/</kbd> search · <kbd>Enter</kbd> edit selected · <kbd>Del</kbd> delete selected · <kbd>Ctrl</kbd>+<kbd>S</kbd> save ·{' '}
+        <kbd>Esc</kbd> close
+      </p>
+
+      {panel && (
+        <AgentPanel
+          key={panel.mode === 'edit' ? panel.id : 'new'}
+          mode={panel}
+          saveRef={saveRef}
+          onClose={() => setPanel(null)}
+          onSaved={(agent) => {
+            setSelectedId(agent.id);
+            setPanel({ mode: 'edit', id: agent.id });
+            setReloads((n) => n + 1);
+          }}
+          onOpenVersion={(id) => setPanel({ mode: 'edit', id })}
+          onDelete={(agent) => setDialog({ kind: 'delete', agent })}
+          onDuplicate={(agent) => setDialog({ kind: 'duplicate', agent })}
+        />
+      )}
+
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete “${dialog.agent.name}”?`}
+          body="The agent disappears from lists. Its versions list keeps it, marked as deleted."
+          confirmLabel="Delete"
+          onConfirm={() => confirmDelete(dialog.agent)}
+          onCancel={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'duplicate' && (
+        <DuplicateDialog agent={dialog.agent} onConfirm={(name) => duplicate(dialog.agent, name)} onCancel={() => setDialog(null)} />
       )}
     </section>
   );

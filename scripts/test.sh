@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Turbocat Desktop from a fresh checkout on Debian/Ubuntu: installs what is
-# missing (scripts/setup.sh), builds the UI the app embeds, then runs the whole Rust workspace's
-# tests: the unit and property tests of each crate and the one integration-test binary (tests/),
-# against real SQLite files in temporary folders. This is the README's test command; .ci/run
+# missing (scripts/setup.sh), builds the UI the app embeds and runs its unit tests (vitest), then
+# runs the whole Rust workspace's tests: the unit and property tests of each crate and the one
+# integration-test binary (tests/), against real SQLite files in temporary folders. This is the README's test command; .ci/run
 # calls it.
 
 set -euo pipefail

@@ -2,8 +2,9 @@
 # Runs every test of Turbocat Desktop from a fresh checkout on Debian/Ubuntu: installs what is
 # missing (scripts/setup.sh), builds the UI the app embeds and runs its unit tests (vitest), then
 # runs the whole Rust workspace's tests: the unit and property tests of each crate and the one
-# integration-test binary (tests/), against real SQLite files in temporary folders. This is the README's test command; .ci/run
-# calls it.
+# integration-test binary (tests/), against real SQLite files in temporary folders, and finally
+# the end-to-end tests that drive the real app window (scripts/e2e.sh). This is the README's test
+# command; .ci/run calls it.
 
 set -euo pipefail
 
@@ -35,4 +36,6 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
     exit 1
   fi
 fi
+printf 'test: end-to-end tests of the real app window (scripts/e2e.sh)\n'
+"$ROOT/scripts/e2e.sh"
 printf 'test: all tests passed\n'

@@ -142,9 +142,14 @@ export const config = {
     const dbDir = fs.mkdtempSync(path.join(RUN_DIR, `db-${spec}-`));
     const db = path.join(dbDir, 'turbocat.sqlite');
     process.env.TURBOCAT_E2E_DB = db; // the specs read it to check the app used this file
+    // Native file dialogs cannot be driven through WebDriver: the app takes their answers from
+    // this file instead (one path per line; see src-tauri/src/dialogs.rs). Specs write it.
+    const answers = path.join(dbDir, 'dialog-answers');
+    fs.writeFileSync(answers, '');
+    process.env.TURBOCAT_E2E_ANSWERS = answers;
     const log = fs.openSync(path.join(RUN_DIR, `tauri-driver-${spec}.log`), 'a');
     driver = spawn(DRIVER, ['--port', String(PORT), '--native-port', String(NATIVE_PORT)], {
-      env: { ...process.env, TURBOCAT_DB: db, TURBOCAT_NO_SEED: '' },
+      env: { ...process.env, TURBOCAT_DB: db, TURBOCAT_NO_SEED: '', TURBOCAT_DIALOG_ANSWERS: answers },
       stdio: ['ignore', log, log],
     });
     fs.writeFileSync(path.join(RUN_DIR, `tauri-driver.${driver.pid}.pid`), `${driver.pid}\n`);

@@ -5,14 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SCREENSHOTS } from '../wdio.conf.js';
+import { byText, visibleText } from '../support/app.js';
 
 const SEEDED_AGENTS = ['Web Scraper', 'Data Transformer', 'API Caller', 'LLM Summarizer', 'Email Sender'];
-
-/** The page's visible text (innerText leaves out hidden elements). */
-const visibleText = () => browser.execute(() => document.body.innerText);
-
-/** An XPath to any element with a text node that reads exactly `text` (spaces trimmed). */
-const byText = (text) => `//*[text()[normalize-space(.)=${JSON.stringify(text)}]]`;
 
 describe('Agents page', () => {
   it('shows the five seeded agents on a fresh database', async () => {

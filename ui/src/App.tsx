@@ -1,6 +1,8 @@
 // The app frame: a sidebar with the product's pages and the current page beside it.
 import { backend } from './ipc';
 import { AgentsPage } from './pages/AgentsPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { AuditLogPage } from './pages/AuditLogPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { PAGES, useHashRoute } from './routes';
 
@@ -27,7 +29,15 @@ export function App() {
         )}
       </nav>
       <main className="app-main">
-        {current === 'agents' ? <AgentsPage /> : info && <PlaceholderPage page={info} />}
+        {current === 'agents' ? (
+          <AgentsPage />
+        ) : current === 'api-keys' ? (
+          <ApiKeysPage />
+        ) : current === 'audit-log' ? (
+          <AuditLogPage />
+        ) : (
+          info && <PlaceholderPage page={info} />
+        )}
       </main>
     </div>
   );

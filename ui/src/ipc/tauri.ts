@@ -25,6 +25,10 @@ export const tauriBackend: Backend = {
   agentsDelete: (id) => call<null>('agents_delete', { id }).then(() => undefined),
   agentsDuplicate: (id, name) => call('agents_duplicate', { id, name: name ?? null }),
   agentsVersions: (id) => call('agents_versions', { id }),
+  apiKeysList: (query) => call('api_keys_list', { query }),
+  apiKeysCreate: (input) => call('api_keys_create', { input }),
+  apiKeysRevoke: (id) => call('api_keys_revoke', { id }),
+  auditList: (query) => call('audit_list', { query }),
   onDataChanged(callback) {
     // `listen` resolves asynchronously; an unsubscribe before that must still take effect.
     let stopped = false;

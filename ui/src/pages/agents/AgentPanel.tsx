@@ -30,7 +30,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
  * chips): a <label> around buttons forwards clicks on it to its first button in WebKit, which
  * removed a tag on every click into the chips box.
  */
-function Field(props: { label: string; error?: string | undefined; children: ReactNode; wide?: boolean; group?: boolean }) {
+export function Field(props: { label: string; error?: string | undefined; children: ReactNode; wide?: boolean; group?: boolean }) {
   const className = props.wide ? 'field field-wide' : 'field';
   const error = props.error && (
     <span className="field-error" role="alert">
@@ -54,7 +54,9 @@ function Field(props: { label: string; error?: string | undefined; children: Rea
   );
 }
 
-function TagsInput(props: { tags: string[]; onChange: (tags: string[]) => void }) {
+/** Chips typed into a text box (Enter or comma adds one); `noun` names them for screen readers. */
+export function TagsInput(props: { tags: string[]; onChange: (tags: string[]) => void; noun?: string }) {
+  const noun = props.noun ?? 'tag';
   const [text, setText] = useState('');
   const commit = () => {
     props.onChange(addTag(props.tags, text));
@@ -66,7 +68,7 @@ function TagsInput(props: { tags: string[]; onChange: (tags: string[]) => void }
       {props.tags.map((t) => (
         <span key={t} className="chip">
           {t}
-          <button type="button" className="chip-x" aria-label={`Remove tag ${t}`} onClick={() => props.onChange(props.tags.filter((x) => x !== t))}>
+          <button type="button" className="chip-x" aria-label={`Remove ${noun} ${t}`} onClick={() => props.onChange(props.tags.filter((x) => x !== t))}>
             ×
           </button>
         </span>
@@ -74,8 +76,8 @@ function TagsInput(props: { tags: string[]; onChange: (tags: string[]) => void }
       <input
         ref={inputRef}
         value={text}
-        placeholder="Add a tag, press Enter"
-        aria-label="New tag"
+        placeholder={`Add a ${noun}, press Enter`}
+        aria-label={`New ${noun}`}
         onChange={(e) => setText(e.target.value)}
         onBlur={() => text.trim() && commit()}
         onKeyDown={(e) => {

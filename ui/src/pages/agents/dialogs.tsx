@@ -2,7 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import type { Agent } from '../../ipc';
 
-function Modal({ title, children }: { title: string; children: ReactNode }) {
+export function Modal({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="overlay">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title">

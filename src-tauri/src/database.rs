@@ -15,11 +15,15 @@ pub struct Database {
     // Empty until an open succeeds. A failed open is not remembered, so "Try again" in the UI
     // really tries again (after the user freed the file or fixed a permission, say).
     opened: Mutex<Option<Arc<Services>>>,
+    /// The data version read right after the current services opened, before any command could
+    /// write: the change watcher's baseline, so a write that lands before its first look is
+    /// still reported.
+    opened_version: Mutex<Option<i64>>,
 }
 
 impl Database {
     pub fn new(path: PathBuf, options: OpenOptions) -> Self {
-        Database { path, options, opened: Mutex::new(None) }
+        Database { path, options, opened: Mutex::new(None), opened_version: Mutex::new(None) }
     }
 
     /// The services, opening the database on the first call. Blocks, possibly for as long as
@@ -32,6 +36,7 @@ impl Database {
             return Ok(Arc::clone(services));
         }
         let services = open(&self.path, self.options.clone())?;
+        *self.opened_version.lock().unwrap_or_else(PoisonError::into_inner) = services.store().data_version().ok();
         *slot = Some(Arc::clone(&services));
         Ok(services)
     }
@@ -50,6 +55,11 @@ impl Database {
     /// The database file this app uses.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The data version of the current services when they opened (see `opened_version`).
+    pub fn opened_version(&self) -> Option<i64> {
+        *self.opened_version.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Forgets the open services, so the next command opens the file again: after a restore,

@@ -1,14 +1,35 @@
 // The app frame: a sidebar with the product's pages and the current page beside it.
+import type { ComponentType } from 'react';
 import { backend } from './ipc';
 import { AgentsPage } from './pages/AgentsPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditLogPage } from './pages/AuditLogPage';
-import { PlaceholderPage } from './pages/PlaceholderPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { DataPage } from './pages/DataPage';
+import { DeploymentsPage } from './pages/DeploymentsPage';
+import { ExecutionsPage } from './pages/ExecutionsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { TemplatesPage } from './pages/TemplatesPage';
+import { WorkflowsPage } from './pages/WorkflowsPage';
 import { PAGES, useHashRoute } from './routes';
+
+/** The component of each page id of routes.ts. */
+const PAGE_COMPONENTS: Record<string, ComponentType> = {
+  dashboard: DashboardPage,
+  agents: AgentsPage,
+  workflows: WorkflowsPage,
+  templates: TemplatesPage,
+  executions: ExecutionsPage,
+  deployments: DeploymentsPage,
+  'api-keys': ApiKeysPage,
+  'audit-log': AuditLogPage,
+  data: DataPage,
+  settings: SettingsPage,
+};
 
 export function App() {
   const current = useHashRoute();
-  const info = PAGES.find((p) => p.id === current);
+  const Page = PAGE_COMPONENTS[current] ?? AgentsPage;
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Pages">
@@ -29,15 +50,7 @@ export function App() {
         )}
       </nav>
       <main className="app-main">
-        {current === 'agents' ? (
-          <AgentsPage />
-        ) : current === 'api-keys' ? (
-          <ApiKeysPage />
-        ) : current === 'audit-log' ? (
-          <AuditLogPage />
-        ) : (
-          info && <PlaceholderPage page={info} />
-        )}
+        <Page key={current} />
       </main>
     </div>
   );

@@ -29,12 +29,38 @@ export function pageFromHash(hash: string): string {
   return PAGES.some((p) => p.id === id) ? id : DEFAULT_PAGE;
 }
 
-export function useHashRoute(): string {
-  const [page, setPage] = useState(() => pageFromHash(window.location.hash));
+/** The path segments after the page id: `#/workflows/<id>` → `['<id>']`. */
+export function subpathFromHash(hash: string): string[] {
+  return hash
+    .replace(/^#\/?/, '')
+    .split('?')[0]!
+    .split('/')
+    .slice(1)
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
+}
+
+/** The link to a page, with optional path segments: `href('workflows', id)`. */
+export function href(page: string, ...segments: string[]): string {
+  return `#/${[page, ...segments.map(encodeURIComponent)].join('/')}`;
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const onChange = () => setPage(pageFromHash(window.location.hash));
+    const onChange = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return page;
+  return hash;
+}
+
+/** The current page id. */
+export function useHashRoute(): string {
+  return pageFromHash(useHash());
+}
+
+/** The current page's path segments (e.g. the id of the workflow open in the builder). */
+export function useSubpath(): string[] {
+  return subpathFromHash(useHash());
 }

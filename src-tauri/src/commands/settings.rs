@@ -14,24 +14,27 @@ use super::with_services;
 use crate::dialogs::{self, Dialog};
 use crate::{CommandResult, Database};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SettingsInfo {
     pub database_path: PathBuf,
     pub backups_dir: PathBuf,
     pub schema_version: i32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RestoreOutcome {
     pub restored_from: PathBuf,
     /// Where the content before the restore was saved.
     pub previous_backup: PathBuf,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ExportOutcome {
     pub path: PathBuf,
     pub agents: usize,
@@ -39,8 +42,9 @@ pub struct ExportOutcome {
     pub templates: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ImportOutcome {
     pub path: PathBuf,
     pub report: ImportReport,

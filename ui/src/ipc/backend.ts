@@ -1,17 +1,47 @@
 // The interface the UI talks to. It has a Tauri implementation and an in-memory one, so the UI
-// can be previewed in a browser (`npm run dev -w ui`) and tested without a webview.
+// can be previewed in a browser (`npm run dev -w ui`) and tested without a webview. One method
+// per Rust command (src-tauri/src/commands), grouped by area; every method rejects with a
+// CommandError.
 import type { ApiKey } from '../bindings/ApiKey';
 import type { AuditLog } from '../bindings/AuditLog';
 import type { AuditQuery } from '../bindings/AuditQuery';
 import type { CreateApiKey } from '../bindings/CreateApiKey';
 import type { CreatedApiKey } from '../bindings/CreatedApiKey';
+import type { CreateDeployment } from '../bindings/CreateDeployment';
+import type { CreateWorkflow } from '../bindings/CreateWorkflow';
+import type { DataQuery } from '../bindings/DataQuery';
+import type { DataTable } from '../bindings/DataTable';
+import type { Deployment } from '../bindings/Deployment';
+import type { DeploymentQuery } from '../bindings/DeploymentQuery';
+import type { Execution } from '../bindings/Execution';
+import type { ExecutionDetail } from '../bindings/ExecutionDetail';
+import type { ExecutionLog } from '../bindings/ExecutionLog';
+import type { ExecutionQuery } from '../bindings/ExecutionQuery';
+import type { ExportOutcome } from '../bindings/ExportOutcome';
+import type { ExportSelection } from '../bindings/ExportSelection';
+import type { ImportOptions } from '../bindings/ImportOptions';
+import type { ImportOutcome } from '../bindings/ImportOutcome';
+import type { Instantiate } from '../bindings/Instantiate';
+import type { Instantiated } from '../bindings/Instantiated';
 import type { ListParams } from '../bindings/ListParams';
-import type { Agent, AgentQuery, CreateAgent, Page, UpdateAgent } from './types';
+import type { LogQuery } from '../bindings/LogQuery';
+import type { RelatedRows } from '../bindings/RelatedRows';
+import type { RestoreOutcome } from '../bindings/RestoreOutcome';
+import type { SaveAsTemplate } from '../bindings/SaveAsTemplate';
+import type { SettingsInfo } from '../bindings/SettingsInfo';
+import type { StepInput } from '../bindings/StepInput';
+import type { Template } from '../bindings/Template';
+import type { TemplateQuery } from '../bindings/TemplateQuery';
+import type { UpdateDeployment } from '../bindings/UpdateDeployment';
+import type { UpdateProfile } from '../bindings/UpdateProfile';
+import type { UpdateWorkflow } from '../bindings/UpdateWorkflow';
+import type { User } from '../bindings/User';
+import type { Workflow } from '../bindings/Workflow';
+import type { WorkflowQuery } from '../bindings/WorkflowQuery';
+import type { WorkflowWithSteps } from '../bindings/WorkflowWithSteps';
+import type { Agent, AgentQuery, CreateAgent, Json, Page, UpdateAgent } from './types';
 
-/** Every method rejects with a CommandError. */
-export interface Backend {
-  /** Which implementation is in use; the UI shows a notice when it is not the real one. */
-  readonly kind: 'tauri' | 'fake';
+export interface AgentsApi {
   agentsList(query: AgentQuery): Promise<Page<Agent>>;
   agentsGet(id: string): Promise<Agent>;
   agentsCreate(input: CreateAgent): Promise<Agent>;
@@ -22,6 +52,54 @@ export interface Backend {
   agentsDuplicate(id: string, name?: string): Promise<Agent>;
   /** Every version of the agent's family, deleted ones too, highest version first. */
   agentsVersions(id: string): Promise<Agent[]>;
+}
+
+export interface WorkflowsApi {
+  workflowsList(query: WorkflowQuery): Promise<Page<Workflow>>;
+  workflowsGet(id: string): Promise<WorkflowWithSteps>;
+  workflowsCreate(input: CreateWorkflow): Promise<WorkflowWithSteps>;
+  /** `input.steps` is the whole desired step set, diffed by step key (what the canvas saves). */
+  workflowsUpdate(id: string, input: UpdateWorkflow): Promise<WorkflowWithSteps>;
+  workflowsDelete(id: string): Promise<void>;
+  /** The checks of a save without saving; rejects with the first rules.md message. */
+  workflowsValidate(steps: StepInput[]): Promise<void>;
+  workflowsExecutions(id: string, query: ExecutionQuery): Promise<Page<Execution>>;
+}
+
+export interface TemplatesApi {
+  templatesList(query: TemplateQuery): Promise<Page<Template>>;
+  templatesCategories(): Promise<string[]>;
+  templatesGet(id: string): Promise<Template>;
+  /** Creates an agent, or a workflow with its steps, from the template in one transaction. */
+  templatesInstantiate(id: string, input?: Instantiate): Promise<Instantiated>;
+  templatesSaveAgent(agentId: string, input: SaveAsTemplate): Promise<Template>;
+  templatesSaveWorkflow(workflowId: string, input: SaveAsTemplate): Promise<Template>;
+  /** `rating` is 1–5; returns the template with its new average. */
+  templatesRate(id: string, rating: number): Promise<Template>;
+}
+
+export interface ExecutionsApi {
+  executionsList(query: ExecutionQuery): Promise<Page<Execution>>;
+  executionsGet(id: string): Promise<ExecutionDetail>;
+  /** Oldest first unless the query says otherwise. */
+  executionsLogs(id: string, query: LogQuery): Promise<Page<ExecutionLog>>;
+  executionsCancel(id: string): Promise<Execution>;
+}
+
+export interface DeploymentsApi {
+  deploymentsList(query: DeploymentQuery): Promise<Page<Deployment>>;
+  /** Environment variables come back masked. */
+  deploymentsGet(id: string): Promise<Deployment>;
+  deploymentsCreate(input: CreateDeployment): Promise<Deployment>;
+  deploymentsUpdate(id: string, input: UpdateDeployment): Promise<Deployment>;
+  /** STOPPED/FAILED → DEPLOYING → RUNNING, as one action. */
+  deploymentsStart(id: string): Promise<Deployment>;
+  /** RUNNING → STOPPING → STOPPED, as one action. */
+  deploymentsStop(id: string): Promise<Deployment>;
+  deploymentsDelete(id: string): Promise<void>;
+}
+
+export interface AccountApi {
   /** The current user's API keys; rows carry only the key's display prefix, never the key. */
   apiKeysList(query: ListParams): Promise<Page<ApiKey>>;
   /** The only answer that holds the plain key; it cannot be fetched again. */
@@ -30,6 +108,34 @@ export interface Backend {
   apiKeysRevoke(id: string): Promise<ApiKey>;
   /** Audit rows; newest first unless the query sorts otherwise. */
   auditList(query: AuditQuery): Promise<Page<AuditLog>>;
+  profileGet(): Promise<User>;
+  profileUpdate(input: UpdateProfile): Promise<User>;
+  /** Merges `patch` into the preferences (a key set to null is removed); returns them all. */
+  preferencesUpdate(patch: Json): Promise<Json>;
+}
+
+export interface DataApi {
+  /** The ten tables with their columns and row counts. */
+  dataTables(): Promise<DataTable[]>;
+  /** Rows as JSON objects keyed by column name. */
+  dataRows(query: DataQuery): Promise<Page<Json>>;
+  /** The rows a row points to and the rows that point to it. */
+  dataRelated(table: string, id: string): Promise<RelatedRows[]>;
+}
+
+export interface SettingsApi {
+  settingsGet(): Promise<SettingsInfo>;
+  /** Each of these opens a native file dialog; `null` when the user cancels it. */
+  dbBackup(): Promise<string | null>;
+  dbRestore(): Promise<RestoreOutcome | null>;
+  bundleExport(selection: ExportSelection): Promise<ExportOutcome | null>;
+  bundleImport(options: ImportOptions): Promise<ImportOutcome | null>;
+}
+
+export interface Backend
+  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
+  /** Which implementation is in use; the UI shows a notice when it is not the real one. */
+  readonly kind: 'tauri' | 'fake';
   /**
    * Calls `callback` after any write to the data, from this window or elsewhere (the Tauri
    * event `db-changed`). Returns the function that stops listening.

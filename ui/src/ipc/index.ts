@@ -2,7 +2,7 @@
 // swapping the backend (a browser preview, a test double) touches only this folder.
 import { isTauri } from '@tauri-apps/api/core';
 import type { Backend } from './backend';
-import { fakeBackend } from './fake';
+import { fakeBackend } from './fake/index';
 import { tauriBackend } from './tauri';
 
 export type { Backend } from './backend';

@@ -13,6 +13,9 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
   }
 }
 
+/** For commands that return nothing (`()` arrives as null). */
+const done = (p: Promise<unknown>): Promise<void> => p.then(() => undefined);
+
 /** Emitted by src-tauri/src/events.rs whenever the database's data version moves. */
 const DB_CHANGED = 'db-changed';
 
@@ -22,13 +25,57 @@ export const tauriBackend: Backend = {
   agentsGet: (id) => call('agents_get', { id }),
   agentsCreate: (input) => call('agents_create', { input }),
   agentsUpdate: (id, input) => call('agents_update', { id, input }),
-  agentsDelete: (id) => call<null>('agents_delete', { id }).then(() => undefined),
+  agentsDelete: (id) => done(call('agents_delete', { id })),
   agentsDuplicate: (id, name) => call('agents_duplicate', { id, name: name ?? null }),
   agentsVersions: (id) => call('agents_versions', { id }),
+
+  workflowsList: (query) => call('workflows_list', { query }),
+  workflowsGet: (id) => call('workflows_get', { id }),
+  workflowsCreate: (input) => call('workflows_create', { input }),
+  workflowsUpdate: (id, input) => call('workflows_update', { id, input }),
+  workflowsDelete: (id) => done(call('workflows_delete', { id })),
+  workflowsValidate: (steps) => done(call('workflows_validate', { steps })),
+  workflowsExecutions: (id, query) => call('workflows_executions', { id, query }),
+
+  templatesList: (query) => call('templates_list', { query }),
+  templatesCategories: () => call('templates_categories', {}),
+  templatesGet: (id) => call('templates_get', { id }),
+  templatesInstantiate: (id, input) => call('templates_instantiate', { id, input: input ?? null }),
+  templatesSaveAgent: (agentId, input) => call('templates_save_agent', { agentId, input }),
+  templatesSaveWorkflow: (workflowId, input) => call('templates_save_workflow', { workflowId, input }),
+  templatesRate: (id, rating) => call('templates_rate', { id, rating }),
+
+  executionsList: (query) => call('executions_list', { query }),
+  executionsGet: (id) => call('executions_get', { id }),
+  executionsLogs: (id, query) => call('executions_logs', { id, query }),
+  executionsCancel: (id) => call('executions_cancel', { id }),
+
+  deploymentsList: (query) => call('deployments_list', { query }),
+  deploymentsGet: (id) => call('deployments_get', { id }),
+  deploymentsCreate: (input) => call('deployments_create', { input }),
+  deploymentsUpdate: (id, input) => call('deployments_update', { id, input }),
+  deploymentsStart: (id) => call('deployments_start', { id }),
+  deploymentsStop: (id) => call('deployments_stop', { id }),
+  deploymentsDelete: (id) => done(call('deployments_delete', { id })),
+
   apiKeysList: (query) => call('api_keys_list', { query }),
   apiKeysCreate: (input) => call('api_keys_create', { input }),
   apiKeysRevoke: (id) => call('api_keys_revoke', { id }),
   auditList: (query) => call('audit_list', { query }),
+  profileGet: () => call('profile_get', {}),
+  profileUpdate: (input) => call('profile_update', { input }),
+  preferencesUpdate: (patch) => call('preferences_update', { patch }),
+
+  dataTables: () => call('data_tables', {}),
+  dataRows: (query) => call('data_rows', { query }),
+  dataRelated: (table, id) => call('data_related', { table, id }),
+
+  settingsGet: () => call('settings_get', {}),
+  dbBackup: () => call('db_backup', {}),
+  dbRestore: () => call('db_restore', {}),
+  bundleExport: (selection) => call('bundle_export', { selection }),
+  bundleImport: (options) => call('bundle_import', { options }),
+
   onDataChanged(callback) {
     // `listen` resolves asynchronously; an unsubscribe before that must still take effect.
     let stopped = false;

@@ -3,34 +3,21 @@
 // ui/src/ipc; form logic lives in pages/agents/*.ts, rules in Rust.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../ipc';
-import type { Agent, AgentQuery, AgentStatus, AgentType, CommandError, Page } from '../ipc';
+import type { Agent, AgentQuery, AgentStatus, AgentType, CommandError } from '../ipc';
+import { ConfirmDialog } from '../components/Modal';
+import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { useDebounced, usePagedList } from '../lib/hooks';
+import { count, formatDate, formatFull } from '../lib/format';
 import { AgentPanel, type PanelMode } from './agents/AgentPanel';
-import { ConfirmDialog, DuplicateDialog } from './agents/dialogs';
+import { DuplicateDialog } from './agents/dialogs';
 import { label, StatusBadge, TYPES, STATUSES } from './agents/common';
-import { isTypingTarget, matchShortcut } from './agents/shortcuts';
-
-type ListState =
-  | { kind: 'loading'; previous?: Page<Agent> }
-  | { kind: 'error'; error: CommandError }
-  | { kind: 'ready'; page: Page<Agent> };
+import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
 
 type SortKey = 'name' | 'createdAt' | 'updatedAt';
 type Dialog = { kind: 'delete'; agent: Agent } | { kind: 'duplicate'; agent: Agent } | null;
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const fullDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
-
 export function AgentsPage() {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
@@ -39,9 +26,6 @@ export function AgentsPage() {
   const [tags, setTags] = useState<string[]>([]);
   const [sortBy, setSortBy] = useState<SortKey>('updatedAt');
   const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
-  const [page, setPage] = useState(1);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<ListState>({ kind: 'loading' });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelMode | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -49,36 +33,17 @@ export function AgentsPage() {
   const searchRef = useRef<HTMLInputElement>(null);
   const saveRef = useRef<(() => void) | null>(null);
 
-  // Any change of filters goes back to the first page.
-  useEffect(() => setPage(1), [search, type, status, tags, sortBy, sortOrder]);
-
-  useEffect(() => backend.onDataChanged(() => setReloads((n) => n + 1)), []);
-
-  useEffect(() => {
-    let live = true;
-    const query: AgentQuery = { page, pageSize: PAGE_SIZE, sortBy, sortOrder };
-    if (search) query.search = search;
-    if (type) query.type = type;
-    if (status) query.status = status;
-    if (tags.length > 0) query.tags = tags;
-    setState((s) => ({ kind: 'loading', ...(s.kind === 'ready' ? { previous: s.page } : {}) }));
-    backend
-      .agentsList(query)
-      .then((result) => {
-        if (!live) return;
-        // A delete elsewhere can leave us past the last page.
-        if (result.items.length === 0 && page > 1 && page > result.totalPages) setPage(Math.max(1, result.totalPages));
-        else setState({ kind: 'ready', page: result });
-      })
-      .catch((reason: unknown) => live && setState({ kind: 'error', error: toCommandError(reason) }));
-    // StrictMode mounts twice in development, and a newer query may start before this one
-    // ends: a stale answer must not overwrite a newer one.
-    return () => {
-      live = false;
-    };
-  }, [search, type, status, tags, sortBy, sortOrder, page, reloads]);
-
-  const shown = state.kind === 'ready' ? state.page : state.kind === 'loading' ? state.previous : undefined;
+  const { state, shown, reload, setPage } = usePagedList(
+    (page) => {
+      const query: AgentQuery = { page, pageSize: PAGE_SIZE, sortBy, sortOrder };
+      if (search) query.search = search;
+      if (type) query.type = type;
+      if (status) query.status = status;
+      if (tags.length > 0) query.tags = tags;
+      return backend.agentsList(query);
+    },
+    [search, type, status, tags, sortBy, sortOrder],
+  );
   const selected = shown?.items.find((a) => a.id === selectedId) ?? null;
   const filtered = search !== '' || type !== '' || status !== '' || tags.length > 0;
 
@@ -132,7 +97,7 @@ export function AgentsPage() {
       await backend.agentsDelete(agent.id);
       if (selectedId === agent.id) setSelectedId(null);
       if (panel?.mode === 'edit' && panel.id === agent.id) setPanel(null);
-      setReloads((n) => n + 1);
+      reload();
     });
 
   const duplicate = (agent: Agent, name: string) =>
@@ -141,7 +106,7 @@ export function AgentsPage() {
       const copy = await backend.agentsDuplicate(agent.id, name.trim() || undefined);
       setSelectedId(copy.id);
       setPanel({ mode: 'edit', id: copy.id });
-      setReloads((n) => n + 1);
+      reload();
     });
 
   return (
@@ -150,7 +115,7 @@ export function AgentsPage() {
         <h2 id="agents-heading">Agents</h2>
         {shown && (
           <span className="count">
-            {shown.total} {shown.total === 1 ? 'agent' : 'agents'}
+            {count(shown.total, 'agent')}
           </span>
         )}
         <span className="spacer" />
@@ -216,66 +181,21 @@ export function AgentsPage() {
         </div>
       )}
 
-      {actionError && (
-        <div className="state state-error" role="alert">
-          <p>
-            <code className="error-code">{actionError.code}</code> {actionError.message}
-          </p>
-          <button type="button" onClick={() => setActionError(null)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
 
-      {state.kind === 'loading' && !state.previous && (
-        <p className="state" role="status" aria-busy="true">
-          Loading agents…
-        </p>
-      )}
+      {state.kind === 'loading' && !state.previous && <LoadingState what="agents" />}
 
-      {state.kind === 'error' && (
-        <div className="state state-error" role="alert">
-          <p>
-            <code className="error-code">{state.error.code}</code> {state.error.message}
-          </p>
-          {state.error.fields && state.error.fields.length > 0 && (
-            <ul>
-              {state.error.fields.map((f) => (
-                <li key={f.field}>
-                  <code>{f.field}</code>: {f.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" onClick={() => setReloads((n) => n + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
 
       {shown && shown.items.length === 0 && (
-        <div className="state state-empty">
-          {filtered ? (
-            <>
-              <p className="state-title">No agents match these filters.</p>
-              <p className="state-hint">
-                Change the search or filters, or{' '}
-                <button type="button" className="link" onClick={clearFilters}>
-                  clear them all
-                </button>
-                .
-              </p>
-            </>
-          ) : (
-            <>
-              <p className="state-title">No agents yet — create your first one.</p>
-              <p className="state-hint">
-                Click <strong>New agent</strong> or press <kbd>N</kbd>. An agent calls an API, an LLM, runs code,
-                transforms data or starts a workflow.
-              </p>
-            </>
-          )}
-        </div>
+        filtered ? (
+          <NoMatches what="agents" onClear={clearFilters} />
+        ) : (
+          <EmptyState title="No agents yet — create your first one.">
+            Click <strong>New agent</strong> or press <kbd>N</kbd>. An agent calls an API, an LLM, runs code, transforms
+            data or starts a workflow.
+          </EmptyState>
+        )
       )}
 
       {shown && shown.items.length > 0 && (
@@ -342,8 +262,8 @@ export function AgentsPage() {
                     </ul>
                   </td>
                   <td>
-                    <time dateTime={agent.updatedAt} title={fullDateFormat.format(new Date(agent.updatedAt))}>
-                      {dateFormat.format(new Date(agent.updatedAt))}
+                    <time dateTime={agent.updatedAt} title={formatFull(agent.updatedAt)}>
+                      {formatDate(agent.updatedAt)}
                     </time>
                   </td>
                   <td className="row-actions">
@@ -361,22 +281,7 @@ export function AgentsPage() {
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" className="secondary" disabled={shown.page <= 1} onClick={() => setPage(shown.page - 1)}>
-              ← Previous
-            </button>
-            <span>
-              Page {shown.page} of {Math.max(1, shown.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={shown.page >= shown.totalPages}
-              onClick={() => setPage(shown.page + 1)}
-            >
-              Next →
-            </button>
-          </div>
+          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
         </>
       )}
 
@@ -394,7 +299,7 @@ export function AgentsPage() {
           onSaved={(agent) => {
             setSelectedId(agent.id);
             setPanel({ mode: 'edit', id: agent.id });
-            setReloads((n) => n + 1);
+            reload();
           }}
           onOpenVersion={(id) => setPanel({ mode: 'edit', id })}
           onDelete={(agent) => setDialog({ kind: 'delete', agent })}

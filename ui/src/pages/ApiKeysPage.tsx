@@ -6,80 +6,36 @@ import type { CommandError } from '../ipc';
 import type { ApiKey } from '../bindings/ApiKey';
 import type { CreatedApiKey } from '../bindings/CreatedApiKey';
 import type { ListParams } from '../bindings/ListParams';
-import type { Page } from '../bindings/Page';
-import { ConfirmDialog } from './agents/dialogs';
-import { isTypingTarget, matchShortcut } from './agents/shortcuts';
+import { ConfirmDialog } from '../components/Modal';
+import { EmptyState, ErrorState, LoadingState, Pager, When } from '../components/States';
+import { count } from '../lib/format';
+import { useDebounced, usePagedList } from '../lib/hooks';
+import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
 import { CreatedKeyDialog } from './api-keys/CreatedKeyDialog';
 import { KeyPanel } from './api-keys/KeyPanel';
 import { displayPrefix, keyStatus } from './api-keys/keys';
-
-type ListState =
-  | { kind: 'loading'; previous?: Page<ApiKey> }
-  | { kind: 'error'; error: CommandError }
-  | { kind: 'ready'; page: Page<ApiKey> };
 
 /** The created key lives only in this dialog state; closing it forgets the key. */
 type Dialog = { kind: 'revoke'; key: ApiKey } | { kind: 'created'; created: CreatedApiKey } | null;
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const fullDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
-
-function When({ at, none }: { at: string | null; none: string }) {
-  if (at === null) return <span className="muted">{none}</span>;
-  const date = new Date(at);
-  return (
-    <time dateTime={at} title={fullDateFormat.format(date)}>
-      {dateFormat.format(date)}
-    </time>
-  );
-}
-
 export function ApiKeysPage() {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
-  const [page, setPage] = useState(1);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<ListState>({ kind: 'loading' });
   const [panelOpen, setPanelOpen] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [actionError, setActionError] = useState<CommandError | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => setPage(1), [search]);
-
-  useEffect(() => backend.onDataChanged(() => setReloads((n) => n + 1)), []);
-
-  useEffect(() => {
-    let live = true;
-    const query: ListParams = { page, pageSize: PAGE_SIZE, sortBy: 'createdAt', sortOrder: 'desc' };
-    if (search) query.search = search;
-    setState((s) => ({ kind: 'loading', ...(s.kind === 'ready' ? { previous: s.page } : {}) }));
-    backend
-      .apiKeysList(query)
-      .then((result) => {
-        if (!live) return;
-        if (result.items.length === 0 && page > 1 && page > result.totalPages) setPage(Math.max(1, result.totalPages));
-        else setState({ kind: 'ready', page: result });
-      })
-      .catch((reason: unknown) => live && setState({ kind: 'error', error: toCommandError(reason) }));
-    // A stale answer must not overwrite a newer one.
-    return () => {
-      live = false;
-    };
-  }, [search, page, reloads]);
-
-  const shown = state.kind === 'ready' ? state.page : state.kind === 'loading' ? state.previous : undefined;
+  const { state, shown, reload, setPage } = usePagedList(
+    (page) => {
+      const query: ListParams = { page, pageSize: PAGE_SIZE, sortBy: 'createdAt', sortOrder: 'desc' };
+      if (search) query.search = search;
+      return backend.apiKeysList(query);
+    },
+    [search],
+  );
   const now = new Date();
 
   const onKeyDown = useCallback(
@@ -112,7 +68,7 @@ export function ApiKeysPage() {
     setActionError(null);
     try {
       await backend.apiKeysRevoke(key.id);
-      setReloads((n) => n + 1);
+      reload();
     } catch (reason) {
       setActionError(toCommandError(reason));
     }
@@ -124,7 +80,7 @@ export function ApiKeysPage() {
         <h2 id="api-keys-heading">API Keys</h2>
         {shown && (
           <span className="count">
-            {shown.total} {shown.total === 1 ? 'key' : 'keys'}
+            {count(shown.total, 'key')}
           </span>
         )}
         <span className="spacer" />
@@ -145,56 +101,26 @@ export function ApiKeysPage() {
         />
       </div>
 
-      {actionError && (
-        <div className="state state-error" role="alert">
-          <p>
-            <code className="error-code">{actionError.code}</code> {actionError.message}
-          </p>
-          <button type="button" onClick={() => setActionError(null)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
 
-      {state.kind === 'loading' && !state.previous && (
-        <p className="state" role="status" aria-busy="true">
-          Loading API keys…
-        </p>
-      )}
+      {state.kind === 'loading' && !state.previous && <LoadingState what="API keys" />}
 
-      {state.kind === 'error' && (
-        <div className="state state-error" role="alert">
-          <p>
-            <code className="error-code">{state.error.code}</code> {state.error.message}
-          </p>
-          <button type="button" onClick={() => setReloads((n) => n + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
 
       {shown && shown.items.length === 0 && (
-        <div className="state state-empty">
-          {search ? (
-            <>
-              <p className="state-title">No API keys match “{search}”.</p>
-              <p className="state-hint">
-                <button type="button" className="link" onClick={() => setSearchText('')}>
-                  Clear the search
-                </button>
-                .
-              </p>
-            </>
-          ) : (
-            <>
-              <p className="state-title">No API keys yet.</p>
-              <p className="state-hint">
-                Click <strong>New API key</strong> or press <kbd>N</kbd>. A key lets another program call your
-                workflows with the scopes you give it.
-              </p>
-            </>
-          )}
-        </div>
+        search ? (
+          <EmptyState title={`No API keys match “${search}”.`}>
+            <button type="button" className="link" onClick={() => setSearchText('')}>
+              Clear the search
+            </button>
+            .
+          </EmptyState>
+        ) : (
+          <EmptyState title="No API keys yet.">
+            Click <strong>New API key</strong> or press <kbd>N</kbd>. A key lets another program call your workflows
+            with the scopes you give it.
+          </EmptyState>
+        )
       )}
 
       {shown && shown.items.length > 0 && (
@@ -265,22 +191,7 @@ export function ApiKeysPage() {
               })}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" className="secondary" disabled={shown.page <= 1} onClick={() => setPage(shown.page - 1)}>
-              ← Previous
-            </button>
-            <span>
-              Page {shown.page} of {Math.max(1, shown.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={shown.page >= shown.totalPages}
-              onClick={() => setPage(shown.page + 1)}
-            >
-              Next →
-            </button>
-          </div>
+          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
         </>
       )}
 
@@ -294,7 +205,7 @@ export function ApiKeysPage() {
           onCreated={(created) => {
             setPanelOpen(false);
             setDialog({ kind: 'created', created });
-            setReloads((n) => n + 1);
+            reload();
           }}
         />
       )}

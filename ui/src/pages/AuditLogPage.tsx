@@ -1,32 +1,16 @@
 // The Audit Log page: every change to the data, newest first, filtered by action, resource type
 // and day range, each row expandable to what changed. Query building and reading `changes` live
 // in pages/audit/audit.ts.
-import { Fragment, useEffect, useState } from 'react';
-import { backend, toCommandError } from '../ipc';
-import type { CommandError } from '../ipc';
-import type { AuditLog } from '../bindings/AuditLog';
-import type { Page } from '../bindings/Page';
+import { Fragment, useState } from 'react';
+import { backend } from '../ipc';
+import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { count, formatPrecise } from '../lib/format';
+import { useDebounced, usePagedList } from '../lib/hooks';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { buildAuditQuery, emptyFilters, extractChanges, formatValue, RESOURCE_TYPES, shortId, type AuditFilters } from './audit/audit';
 
-type ListState =
-  | { kind: 'loading'; previous?: Page<AuditLog> }
-  | { kind: 'error'; error: CommandError }
-  | { kind: 'ready'; page: Page<AuditLog> };
-
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
-
 function Changes({ changes }: { changes: JsonValue }) {
   const rows = extractChanges(changes);
   if (rows === null) return <pre className="json">{JSON.stringify(changes, null, 2)}</pre>;
@@ -56,34 +40,12 @@ export function AuditLogPage() {
   const [filters, setFilters] = useState<AuditFilters>(() => emptyFilters());
   const action = useDebounced(filters.action, TYPING_DELAY_MS);
   const { resourceType, from, to } = filters;
-  const [page, setPage] = useState(1);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<ListState>({ kind: 'loading' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
 
-  useEffect(() => setPage(1), [action, resourceType, from, to]);
-
-  useEffect(() => backend.onDataChanged(() => setReloads((n) => n + 1)), []);
-
-  useEffect(() => {
-    let live = true;
-    const query = buildAuditQuery({ action, resourceType, from, to }, page, PAGE_SIZE);
-    setState((s) => ({ kind: 'loading', ...(s.kind === 'ready' ? { previous: s.page } : {}) }));
-    backend
-      .auditList(query)
-      .then((result) => {
-        if (!live) return;
-        if (result.items.length === 0 && page > 1 && page > result.totalPages) setPage(Math.max(1, result.totalPages));
-        else setState({ kind: 'ready', page: result });
-      })
-      .catch((reason: unknown) => live && setState({ kind: 'error', error: toCommandError(reason) }));
-    // A stale answer must not overwrite a newer one.
-    return () => {
-      live = false;
-    };
-  }, [action, resourceType, from, to, page, reloads]);
-
-  const shown = state.kind === 'ready' ? state.page : state.kind === 'loading' ? state.previous : undefined;
+  const { state, shown, reload, setPage } = usePagedList(
+    (page) => backend.auditList(buildAuditQuery({ action, resourceType, from, to }, page, PAGE_SIZE)),
+    [action, resourceType, from, to],
+  );
   const filtered = filters.action.trim() !== '' || resourceType !== '' || from !== '' || to !== '';
   const set = <K extends keyof AuditFilters>(key: K, value: AuditFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
   const toggle = (id: string) =>
@@ -99,7 +61,7 @@ export function AuditLogPage() {
         <h2 id="audit-heading">Audit Log</h2>
         {shown && (
           <span className="count">
-            {shown.total} {shown.total === 1 ? 'entry' : 'entries'}
+            {count(shown.total, 'entry', 'entries')}
           </span>
         )}
       </div>
@@ -136,52 +98,18 @@ export function AuditLogPage() {
         )}
       </div>
 
-      {state.kind === 'loading' && !state.previous && (
-        <p className="state" role="status" aria-busy="true">
-          Loading the audit log…
-        </p>
-      )}
+      {state.kind === 'loading' && !state.previous && <LoadingState what="the audit log" />}
 
-      {state.kind === 'error' && (
-        <div className="state state-error" role="alert">
-          <p>
-            <code className="error-code">{state.error.code}</code> {state.error.message}
-          </p>
-          {state.error.fields && state.error.fields.length > 0 && (
-            <ul>
-              {state.error.fields.map((f) => (
-                <li key={f.field}>
-                  <code>{f.field}</code>: {f.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" onClick={() => setReloads((n) => n + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
 
       {shown && shown.items.length === 0 && (
-        <div className="state state-empty">
-          {filtered ? (
-            <>
-              <p className="state-title">No entries match these filters.</p>
-              <p className="state-hint">
-                Change the filters, or{' '}
-                <button type="button" className="link" onClick={() => setFilters(emptyFilters())}>
-                  clear them all
-                </button>
-                .
-              </p>
-            </>
-          ) : (
-            <>
-              <p className="state-title">Nothing recorded yet.</p>
-              <p className="state-hint">Every change to agents, workflows, keys and the database is listed here.</p>
-            </>
-          )}
-        </div>
+        filtered ? (
+          <NoMatches what="entries" onClear={() => setFilters(emptyFilters())} />
+        ) : (
+          <EmptyState title="Nothing recorded yet.">
+            Every change to agents, workflows, keys and the database is listed here.
+          </EmptyState>
+        )
       )}
 
       {shown && shown.items.length > 0 && (
@@ -215,7 +143,7 @@ export function AuditLogPage() {
                         >
                           {open ? '▾' : '▸'}
                         </button>{' '}
-                        <time dateTime={row.createdAt}>{timeFormat.format(new Date(row.createdAt))}</time>
+                        <time dateTime={row.createdAt}>{formatPrecise(row.createdAt)}</time>
                       </td>
                       <td>
                         <code>{row.action}</code>
@@ -246,22 +174,7 @@ export function AuditLogPage() {
               })}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" className="secondary" disabled={shown.page <= 1} onClick={() => setPage(shown.page - 1)}>
-              ← Previous
-            </button>
-            <span>
-              Page {shown.page} of {Math.max(1, shown.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={shown.page >= shown.totalPages}
-              onClick={() => setPage(shown.page + 1)}
-            >
-              Next →
-            </button>
-          </div>
+          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
         </>
       )}
     </section>

@@ -1,13 +1,13 @@
 // The create/edit side panel of an agent: the form, the type's config fields, the parameters
 // schema editor and, when editing, the versions of the agent's family. Converting between the
 // form and the backend's inputs happens in form.ts.
-import { useEffect, useRef, useState, type MutableRefObject, type ReactNode } from 'react';
+import { useEffect, useState, type MutableRefObject } from 'react';
 import { backend, toCommandError } from '../../ipc';
 import type { Agent, AgentStatus, AgentType, CommandError } from '../../ipc';
+import { Field, TagsInput } from '../../components/Field';
 import { label, StatusBadge, STATUSES, TYPES } from './common';
 import { CONFIG_FIELDS } from './config';
 import {
-  addTag,
   buildCreateInput,
   buildUpdateDiff,
   emptyForm,
@@ -24,74 +24,6 @@ import { emptyRow, PARAM_TYPES, type ParamRow, type ParamType } from './paramete
 export type PanelMode = { mode: 'create' } | { mode: 'edit'; id: string };
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/**
- * A labelled input with its error. `group` is for widgets holding several controls (the tags
- * chips): a <label> around buttons forwards clicks on it to its first button in WebKit, which
- * removed a tag on every click into the chips box.
- */
-export function Field(props: { label: string; error?: string | undefined; children: ReactNode; wide?: boolean; group?: boolean }) {
-  const className = props.wide ? 'field field-wide' : 'field';
-  const error = props.error && (
-    <span className="field-error" role="alert">
-      {props.error}
-    </span>
-  );
-  if (props.group)
-    return (
-      <div className={className} role="group" aria-label={props.label}>
-        <span>{props.label}</span>
-        {props.children}
-        {error}
-      </div>
-    );
-  return (
-    <label className={className}>
-      <span>{props.label}</span>
-      {props.children}
-      {error}
-    </label>
-  );
-}
-
-/** Chips typed into a text box (Enter or comma adds one); `noun` names them for screen readers. */
-export function TagsInput(props: { tags: string[]; onChange: (tags: string[]) => void; noun?: string }) {
-  const noun = props.noun ?? 'tag';
-  const [text, setText] = useState('');
-  const commit = () => {
-    props.onChange(addTag(props.tags, text));
-    setText('');
-  };
-  const inputRef = useRef<HTMLInputElement>(null);
-  return (
-    <div className="chips-input" onMouseDown={(e) => e.target === e.currentTarget && (e.preventDefault(), inputRef.current?.focus())}>
-      {props.tags.map((t) => (
-        <span key={t} className="chip">
-          {t}
-          <button type="button" className="chip-x" aria-label={`Remove ${noun} ${t}`} onClick={() => props.onChange(props.tags.filter((x) => x !== t))}>
-            ×
-          </button>
-        </span>
-      ))}
-      <input
-        ref={inputRef}
-        value={text}
-        placeholder={`Add a ${noun}, press Enter`}
-        aria-label={`New ${noun}`}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text.trim() && commit()}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' || e.key === ',') {
-            e.preventDefault();
-            commit();
-          } else if (e.key === 'Backspace' && text === '' && props.tags.length > 0) {
-            props.onChange(props.tags.slice(0, -1));
-          }
-        }}
-      />
-    </div>
-  );
-}
 
 function ParamsEditor(props: { rows: ParamRow[]; onChange: (rows: ParamRow[]) => void }) {
   const set = (i: number, patch: Partial<ParamRow>) =>

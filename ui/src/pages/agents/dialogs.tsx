@@ -1,39 +1,7 @@
-// The delete confirmation and the duplicate dialog. Esc is handled by the page's shortcuts.
-import { useState, type ReactNode } from 'react';
+// The duplicate-as-new-version dialog. Esc is handled by the page's shortcuts.
+import { useState } from 'react';
+import { Modal } from '../../components/Modal';
 import type { Agent } from '../../ipc';
-
-export function Modal({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <div className="overlay">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
-        <h3 id="dialog-title">{title}</h3>
-        {children}
-      </div>
-    </div>
-  );
-}
-
-export function ConfirmDialog(props: {
-  title: string;
-  body: string;
-  confirmLabel: string;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <Modal title={props.title}>
-      <p>{props.body}</p>
-      <div className="dialog-actions">
-        <button type="button" className="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="danger-solid" autoFocus onClick={props.onConfirm}>
-          {props.confirmLabel}
-        </button>
-      </div>
-    </Modal>
-  );
-}
 
 export function DuplicateDialog(props: { agent: Agent; onConfirm: (name: string) => void; onCancel: () => void }) {
   const [name, setName] = useState('');

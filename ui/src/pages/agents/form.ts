@@ -109,11 +109,7 @@ export interface ParsedForm {
 
 export type ParseResult = { ok: true; value: ParsedForm } | { ok: false; errors: FormErrors };
 
-/** Adds a tag as chips inputs do: trimmed, no empties, no duplicates. */
-export function addTag(tags: readonly string[], text: string): string[] {
-  const tag = text.trim();
-  return tag === '' || tags.includes(tag) ? [...tags] : [...tags, tag];
-}
+export { addTag } from '../../lib/tags';
 
 /**
  * Checks what the form can check by itself (so the user hears about a typo before a round

@@ -1,7 +1,7 @@
 // Shows a new key's full text, the one time it exists outside the backend's answer. Closing the
 // dialog drops it: the page keeps no copy, and the list only ever has the prefix.
 import { useRef, useState } from 'react';
-import { Modal } from '../agents/dialogs';
+import { Modal } from '../../components/Modal';
 
 type CopyState = 'idle' | 'copied' | 'selected';
 

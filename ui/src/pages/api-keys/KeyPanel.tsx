@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { backend, toCommandError } from '../../ipc';
 import type { CommandError } from '../../ipc';
 import type { CreatedApiKey } from '../../bindings/CreatedApiKey';
-import { Field, TagsInput } from '../agents/AgentPanel';
+import { Field, TagsInput } from '../../components/Field';
 import { buildKeyInput, emptyKeyForm, mapKeyFieldErrors, RATE_LIMIT, type KeyForm, type KeyFormErrors } from './keys';
 
 export function KeyPanel(props: { onClose: () => void; onCreated: (created: CreatedApiKey) => void }) {

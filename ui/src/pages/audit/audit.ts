@@ -89,11 +89,4 @@ export function formatValue(value: JsonValue | undefined): string {
   return JSON.stringify(value);
 }
 
-/**
- * The last eight characters of a UUID, enough to tell rows apart (the first block of a UUIDv7
- * is its creation time, shared by rows written together); the full id goes in a tooltip.
- */
-export function shortId(id: string | null): string {
-  if (id === null) return '—';
-  return id.length > 8 ? `…${id.slice(-8)}` : id;
-}
+export { shortId } from '../../lib/format';

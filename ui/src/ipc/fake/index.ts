@@ -1,0 +1,29 @@
+// An in-memory backend for previewing the UI in a plain browser, where there is no Rust side.
+// Each area lives in its own file; a method no area implements rejects with a message saying
+// the preview cannot do it. Its data is illustrative only; the app always uses the Tauri backend.
+import type { Backend } from '../backend';
+import type { CommandError } from '../types';
+import { fakeAccount } from './account';
+import { fakeAgents } from './agents';
+import { listeners } from './core';
+
+const implemented: Partial<Backend> = {
+  kind: 'fake',
+  ...fakeAgents,
+  ...fakeAccount,
+  onDataChanged(callback) {
+    listeners.add(callback);
+    return () => listeners.delete(callback);
+  },
+};
+
+function unavailable(name: string) {
+  return () => {
+    const error: CommandError = { code: 'INTERNAL', message: `${name} is not available in the browser preview; run the app.` };
+    return Promise.reject(error);
+  };
+}
+
+export const fakeBackend = new Proxy(implemented, {
+  get: (target, name) => (name in target ? target[name as keyof Backend] : unavailable(String(name))),
+}) as Backend;

@@ -1,0 +1,7 @@
+// Not built yet: the placeholder until this page lands.
+import { PAGES } from '../routes';
+import { PlaceholderPage } from './PlaceholderPage';
+
+export function ExecutionsPage() {
+  return <PlaceholderPage page={PAGES.find((p) => p.id === 'executions')!} />;
+}

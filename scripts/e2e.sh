@@ -93,6 +93,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# --- One run at a time per checkout ---------------------------------------------------------
+# Two runs in one checkout would rebuild ui/dist and target/e2e under each other's feet; the
+# second waits for the first (flock, from util-linux).
+LOCK="$ROOT/target/e2e.lock"
+mkdir -p "$ROOT/target"
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  say "another e2e run holds $LOCK; waiting for it"
+  flock 9
+fi
+
 # --- What the run needs ------------------------------------------------------------------------
 
 "$ROOT/scripts/setup.sh"

@@ -103,6 +103,7 @@ pub fn run() {
             commands::settings::db_restore,
             commands::settings::bundle_export,
             commands::settings::bundle_import,
+            commands::startup::startup_painted,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

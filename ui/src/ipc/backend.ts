@@ -8,6 +8,7 @@ import type { AuditQuery } from '../bindings/AuditQuery';
 import type { CreateApiKey } from '../bindings/CreateApiKey';
 import type { CreatedApiKey } from '../bindings/CreatedApiKey';
 import type { CreateDeployment } from '../bindings/CreateDeployment';
+import type { CreateExecution } from '../bindings/CreateExecution';
 import type { CreateWorkflow } from '../bindings/CreateWorkflow';
 import type { DataQuery } from '../bindings/DataQuery';
 import type { DataTable } from '../bindings/DataTable';
@@ -79,6 +80,8 @@ export interface TemplatesApi {
 }
 
 export interface ExecutionsApi {
+  /** A pending run of an ACTIVE workflow with steps (the engine runs it once it exists). */
+  executionsCreate(input: CreateExecution): Promise<Execution>;
   executionsList(query: ExecutionQuery): Promise<Page<Execution>>;
   executionsGet(id: string): Promise<ExecutionDetail>;
   /** Oldest first unless the query says otherwise. */
@@ -141,4 +144,6 @@ export interface Backend
    * event `db-changed`). Returns the function that stops listening.
    */
   onDataChanged(callback: () => void): () => void;
+  /** Tells the shell the first frame with data has been painted (startup measurement). */
+  reportFirstPaint(): void;
 }

@@ -45,6 +45,7 @@ export const tauriBackend: Backend = {
   templatesSaveWorkflow: (workflowId, input) => call('templates_save_workflow', { workflowId, input }),
   templatesRate: (id, rating) => call('templates_rate', { id, rating }),
 
+  executionsCreate: (input) => call('executions_create', { input }),
   executionsList: (query) => call('executions_list', { query }),
   executionsGet: (id) => call('executions_get', { id }),
   executionsLogs: (id, query) => call('executions_logs', { id, query }),
@@ -76,6 +77,9 @@ export const tauriBackend: Backend = {
   bundleExport: (selection) => call('bundle_export', { selection }),
   bundleImport: (options) => call('bundle_import', { options }),
 
+  reportFirstPaint() {
+    call('startup_painted', {}).catch((reason: unknown) => console.error('startup_painted', reason));
+  },
   onDataChanged(callback) {
     // `listen` resolves asynchronously; an unsubscribe before that must still take effect.
     let stopped = false;

@@ -15,6 +15,15 @@ export function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+let firstPaintReported = false;
+
+/** After the first data any page shows is on screen: two frames later it has been painted. */
+function reportFirstPaint() {
+  if (firstPaintReported) return;
+  firstPaintReported = true;
+  requestAnimationFrame(() => requestAnimationFrame(() => backend.reportFirstPaint()));
+}
+
 export type Loadable<T> =
   | { kind: 'loading'; previous?: T }
   | { kind: 'error'; error: CommandError }
@@ -43,7 +52,10 @@ export function useLoad<T>(load: () => Promise<T | undefined>, deps: DependencyL
     setState((s) => ({ kind: 'loading', ...(s.kind === 'ready' ? { previous: s.value } : {}) }));
     load()
       .then((value) => {
-        if (live && value !== undefined) setState({ kind: 'ready', value });
+        if (live && value !== undefined) {
+          setState({ kind: 'ready', value });
+          reportFirstPaint();
+        }
       })
       .catch((reason: unknown) => live && setState({ kind: 'error', error: toCommandError(reason) }));
     // StrictMode mounts twice in development, and a newer load may start before this one ends.

@@ -11,6 +11,7 @@ const implemented: Partial<Backend> = {
   kind: 'fake',
   ...fakeAgents,
   ...fakeAccount,
+  reportFirstPaint() {},
   onDataChanged(callback) {
     listeners.add(callback);
     return () => listeners.delete(callback);

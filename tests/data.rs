@@ -141,3 +141,103 @@ fn deployment_variables_stay_masked_in_the_browser() {
     let text = serde_json::to_string(&env.svc.data().related("users", seed_id(1)).unwrap()).unwrap();
     assert!(!text.contains("secret-value-123456") && !text.contains("enc:v1:"));
 }
+
+#[test]
+fn tables_say_what_can_be_edited() {
+    let env = Env::seeded();
+    let tables = env.svc.data().tables().unwrap();
+    let editable = |name: &str| tables.iter().find(|t| t.name == name).unwrap().editable.clone();
+    assert!(editable("agents").contains(&"name".to_string()));
+    assert!(!editable("agents").contains(&"type".to_string()), "the type never changes");
+    assert!(!editable("deployments").contains(&"environmentVars".to_string()), "secrets are not editable here");
+    assert_eq!(editable("api_keys"), ["isActive"]);
+    for read_only in ["executions", "execution_logs", "templates", "audit_logs"] {
+        let t = tables.iter().find(|t| t.name == read_only).unwrap();
+        assert!(t.editable.is_empty(), "{read_only}");
+        assert!(t.edit_note.starts_with("Read-only"), "{read_only}: {}", t.edit_note);
+    }
+}
+
+#[test]
+fn edits_go_through_the_table_services_and_are_audited() {
+    let env = Env::seeded();
+    let data = env.svc.data();
+    let agent = seed_id(0x1001);
+    let row = data.update("agents", agent, json!({"name": "Renamed", "maxMemoryMb": 512})).unwrap();
+    assert_eq!((row["name"].as_str(), row["maxMemoryMb"].as_i64()), (Some("Renamed"), Some(512)));
+    assert_eq!(env.audit_actions().last().map(String::as_str), Some("agent.update"));
+    let audited = env.svc.audit().list(&Default::default()).unwrap().items[0].changes.clone();
+    assert_eq!(audited["name"]["after"], "Renamed");
+
+    // The service's own rules apply, with the field named.
+    let e = err(data.update("agents", agent, json!({"maxMemoryMb": 999_999})));
+    assert_eq!((e.code, e.fields[0].field.as_str()), (ErrorCode::ValidationError, "maxMemoryMb"));
+    // A value of the wrong kind, a column the service does not change, an empty required one.
+    assert_eq!(err(data.update("agents", agent, json!({"maxMemoryMb": "lots"}))).fields[0].field, "maxMemoryMb");
+    assert_eq!(err(data.update("agents", agent, json!({"version": 7}))).fields[0].field, "version");
+    assert_eq!(err(data.update("agents", agent, json!({"type": "LLM"}))).fields[0].field, "type");
+    assert_eq!(err(data.update("agents", agent, json!({"name": null}))).fields[0].message, "name cannot be empty");
+    assert_err(data.update("agents", agent, json!({})), ErrorCode::ValidationError, "No fields to update");
+    // Nullable columns can be cleared.
+    let cleared = data.update("agents", agent, json!({"description": null})).unwrap();
+    assert!(cleared["description"].is_null());
+
+    // Tables without an update service are read-only.
+    let e = err(data.update("templates", seed_id(0x4001), json!({"name": "x"})));
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    assert_eq!(err(data.update("audit_logs", agent, json!({"action": "x"}))).code, ErrorCode::BadRequest);
+    assert_eq!(err(data.update("nope", agent, json!({"a": 1}))).fields[0].field, "table");
+}
+
+#[test]
+fn a_step_edit_is_a_workflow_update_checked_whole() {
+    let env = Env::seeded();
+    let data = env.svc.data();
+    let step = seed_id(0x3002);
+    let row = data.update("workflow_steps", step, json!({"retryCount": 4, "stepName": "Transform it"})).unwrap();
+    assert_eq!((row["retryCount"].as_i64(), row["stepName"].as_str()), (Some(4), Some("Transform it")));
+    assert_eq!(row["id"], step.to_string(), "the step keeps its id");
+    assert_eq!(env.audit_actions().last().map(String::as_str), Some("workflow.update"));
+    // The graph rules run on the whole workflow: the first step depending on the last is a cycle.
+    let e = err(data.update("workflow_steps", seed_id(0x3001), json!({"dependsOn": ["save_data"]})));
+    assert_eq!(e.code, ErrorCode::BadRequest, "{e:?}");
+}
+
+#[test]
+fn profile_preferences_keys_and_deployments() {
+    let env = Env::seeded();
+    let data = env.svc.data();
+    let me = env.svc.current_user_id();
+    let row = data
+        .update("users", me, json!({"fullName": "Ada", "preferences": {"theme": "dark", "defaultView": "dashboard"}}))
+        .unwrap();
+    assert_eq!(row["fullName"], "Ada");
+    // Preferences are replaced whole: the left-out `notifications` is gone.
+    assert_eq!(row["preferences"], json!({"theme": "dark", "defaultView": "dashboard"}));
+    assert!(data.update("users", me, json!({"fullName": null})).unwrap()["fullName"].is_null());
+    assert_eq!(err(data.update("users", me, json!({"email": "not-an-email"}))).fields[0].field, "email");
+    let other = turbocat_services::seed::DEMO_ID;
+    assert_eq!(err(data.update("users", other, json!({"fullName": "x"}))).code, ErrorCode::Forbidden);
+
+    let key = env
+        .svc
+        .api_keys()
+        .create(turbocat_services::api_keys::CreateApiKey { name: "K".into(), ..Default::default() })
+        .unwrap()
+        .api_key;
+    assert_eq!(err(data.update("api_keys", key.id, json!({"isActive": true}))).fields[0].field, "isActive");
+    assert_eq!(data.update("api_keys", key.id, json!({"isActive": false})).unwrap()["isActive"], false);
+    assert_eq!(env.audit_actions().last().map(String::as_str), Some("api_key.revoke"));
+
+    let d = env
+        .svc
+        .deployments()
+        .create(CreateDeployment { name: "D".into(), agent_id: Some(seed_id(0x1003)), ..Default::default() })
+        .unwrap();
+    let row = data.update("deployments", d.id, json!({"name": "D2", "environment": "STAGING"})).unwrap();
+    assert_eq!((row["name"].as_str(), row["environment"].as_str()), (Some("D2"), Some("STAGING")));
+    assert_eq!(
+        err(data.update("deployments", d.id, json!({"environmentVars": {"A": "b"}}))).fields[0].field,
+        "environmentVars"
+    );
+}

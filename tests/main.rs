@@ -5,9 +5,13 @@
 mod support;
 
 mod agents;
+mod app_settings;
 mod cli;
 mod crash;
+mod dashboard;
 mod data;
+mod engine;
+mod engine_agents;
 mod executions;
 mod keys_deployments;
 mod migrations;

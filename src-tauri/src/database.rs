@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use turbocat_domain::Error;
 use turbocat_services::{OpenOptions, Services};
 
+use crate::app_settings;
+
 /// Managed as Tauri state. `Services` is internally synchronized (Send + Sync), so once open it
 /// is shared through an `Arc`; the Mutex below guards only the slot that holds it.
 pub struct Database {
@@ -24,6 +26,14 @@ pub struct Database {
 impl Database {
     pub fn new(path: PathBuf, options: OpenOptions) -> Self {
         Database { path, options, opened: Mutex::new(None), opened_version: Mutex::new(None) }
+    }
+
+    /// The database file `path` as the app opens it: a new file gets the demo content when its
+    /// settings file (app_settings.rs) says so, unless `no_seed_env` (the value of
+    /// `TURBOCAT_NO_SEED`) decides otherwise.
+    pub fn at(path: PathBuf, no_seed_env: Option<&str>) -> Self {
+        let seed_on_first_start = app_settings::seed_on_first_start(&path, no_seed_env);
+        Database::new(path, OpenOptions { seed_on_first_start })
     }
 
     /// The services, opening the database on the first call. Blocks, possibly for as long as

@@ -2,33 +2,32 @@
 //! services to the commands, and nothing more. The work itself lives in the Tauri-free crates
 //! under src-tauri/crates/.
 
+pub mod app_settings;
 mod commands;
 mod database;
 mod dialogs;
 mod error;
 mod events;
+pub mod rendering;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::Manager;
-use turbocat_services::OpenOptions;
 
+pub use app_settings::NO_SEED_ENV;
 pub use database::Database;
 pub use error::{CommandError, CommandResult};
 
 /// Chooses another database file than the one in the app-data folder (tests, demos).
 pub const DB_ENV: &str = "TURBOCAT_DB";
-/// When set to `1`, a new database starts empty instead of with the demo content.
-pub const NO_SEED_ENV: &str = "TURBOCAT_NO_SEED";
-
 /// The database file name inside the OS app-data folder.
 const DB_FILE_NAME: &str = "turbocat.sqlite";
 
 /// Whether the arguments ask for the command line (`turbocat-desktop db status`, …) rather than
 /// the window, so an installed app also serves as the `turbocat` CLI.
 pub fn is_cli_invocation(args: &[std::ffi::OsString]) -> bool {
-    const CLI_WORDS: [&str; 8] = ["db", "export", "import", "--db", "--json", "--help", "-h", "--version"];
+    const CLI_WORDS: [&str; 10] = ["db", "export", "import", "run", "settings", "--db", "--json", "--help", "-h", "--version"];
     args.get(1).and_then(|a| a.to_str()).is_some_and(|a| CLI_WORDS.contains(&a))
 }
 
@@ -40,8 +39,9 @@ pub fn run() {
                 Some(path) => path,
                 None => app.path().app_data_dir()?.join(DB_FILE_NAME),
             };
-            let options = OpenOptions { seed_on_first_start: !env_flag(NO_SEED_ENV) };
-            let database = Arc::new(Database::new(path, options));
+            // Whether a new file gets the demo content: the settings file beside it, unless
+            // TURBOCAT_NO_SEED says otherwise (app_settings.rs).
+            let database = Arc::new(Database::at(path, app_settings::no_seed_env().as_deref()));
             // Opening migrates (after a backup) and may seed, which can take a while on a big
             // file; it must not hold up the main thread, which draws the window. Commands that
             // arrive before it is done wait for it on their own blocking thread.
@@ -70,6 +70,7 @@ pub fn run() {
             commands::workflows::workflows_delete,
             commands::workflows::workflows_validate,
             commands::workflows::workflows_executions,
+            commands::workflows::workflows_next_runs,
             commands::templates::templates_list,
             commands::templates::templates_categories,
             commands::templates::templates_get,
@@ -77,6 +78,7 @@ pub fn run() {
             commands::templates::templates_save_agent,
             commands::templates::templates_save_workflow,
             commands::templates::templates_rate,
+            commands::executions::executions_create,
             commands::executions::executions_list,
             commands::executions::executions_get,
             commands::executions::executions_logs,
@@ -88,6 +90,7 @@ pub fn run() {
             commands::deployments::deployments_start,
             commands::deployments::deployments_stop,
             commands::deployments::deployments_delete,
+            commands::dashboard::dashboard_stats,
             commands::account::api_keys_list,
             commands::account::api_keys_create,
             commands::account::api_keys_revoke,
@@ -98,7 +101,10 @@ pub fn run() {
             commands::data::data_tables,
             commands::data::data_rows,
             commands::data::data_related,
+            commands::data::data_update,
             commands::settings::settings_get,
+            commands::settings::settings_set_seed,
+            commands::settings::settings_reveal,
             commands::settings::db_backup,
             commands::settings::db_restore,
             commands::settings::bundle_export,
@@ -118,37 +124,18 @@ fn env_path(name: &str) -> Option<PathBuf> {
     std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-/// Whether the flag `name` is set in the environment (see [`is_on`]).
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| is_on(&v))
-}
-
-/// `1`, `true` or `yes` (any case) turn a flag on; anything else leaves it off, so a typo
-/// never skips the seed by accident.
-fn is_on(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_cli_invocation, is_on};
+    use super::is_cli_invocation;
 
     #[test]
     fn cli_words_select_the_command_line() {
         let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
         assert!(is_cli_invocation(&args(&["turbocat-desktop", "db", "status"])));
         assert!(is_cli_invocation(&args(&["turbocat-desktop", "--db", "x.sqlite", "export"])));
+        assert!(is_cli_invocation(&args(&["turbocat-desktop", "run", "Data Pipeline", "--input", "{}"])));
+        assert!(is_cli_invocation(&args(&["turbocat-desktop", "settings", "llm"])));
         assert!(!is_cli_invocation(&args(&["turbocat-desktop"])));
         assert!(!is_cli_invocation(&args(&["turbocat-desktop", "--some-webkit-flag"])));
-    }
-
-    #[test]
-    fn flags_turn_on_only_for_yes_words() {
-        for on in ["1", "true", "TRUE", " yes "] {
-            assert!(is_on(on), "{on:?}");
-        }
-        for off in ["", "0", "false", "no", "2"] {
-            assert!(!is_on(off), "{off:?}");
-        }
     }
 }

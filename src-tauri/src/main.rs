@@ -8,5 +8,6 @@ fn main() {
     if turbocat_desktop::is_cli_invocation(&args) {
         std::process::exit(i32::from(turbocat_cli::run(args)));
     }
+    turbocat_desktop::rendering::configure();
     turbocat_desktop::run();
 }

@@ -1,30 +1,27 @@
 // The app frame: a sidebar with the product's pages and the current page beside it.
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { LoadingState } from './components/States';
 import { backend } from './ipc';
 import { AgentsPage } from './pages/AgentsPage';
-import { ApiKeysPage } from './pages/ApiKeysPage';
-import { AuditLogPage } from './pages/AuditLogPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { DataPage } from './pages/DataPage';
-import { DeploymentsPage } from './pages/DeploymentsPage';
-import { ExecutionsPage } from './pages/ExecutionsPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { TemplatesPage } from './pages/TemplatesPage';
-import { WorkflowsPage } from './pages/WorkflowsPage';
 import { PAGES, useHashRoute } from './routes';
+
+// Every page but the first one people see is its own chunk, loaded when first opened: the
+// canvas and chart libraries stay out of the start-up bundle the webview must parse.
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
 
 /** The component of each page id of routes.ts. */
 const PAGE_COMPONENTS: Record<string, ComponentType> = {
-  dashboard: DashboardPage,
+  dashboard: page(() => import('./pages/DashboardPage'), 'DashboardPage'),
   agents: AgentsPage,
-  workflows: WorkflowsPage,
-  templates: TemplatesPage,
-  executions: ExecutionsPage,
-  deployments: DeploymentsPage,
-  'api-keys': ApiKeysPage,
-  'audit-log': AuditLogPage,
-  data: DataPage,
-  settings: SettingsPage,
+  workflows: page(() => import('./pages/WorkflowsPage'), 'WorkflowsPage'),
+  templates: page(() => import('./pages/TemplatesPage'), 'TemplatesPage'),
+  executions: page(() => import('./pages/ExecutionsPage'), 'ExecutionsPage'),
+  deployments: page(() => import('./pages/DeploymentsPage'), 'DeploymentsPage'),
+  'api-keys': page(() => import('./pages/ApiKeysPage'), 'ApiKeysPage'),
+  'audit-log': page(() => import('./pages/AuditLogPage'), 'AuditLogPage'),
+  data: page(() => import('./pages/DataPage'), 'DataPage'),
+  settings: page(() => import('./pages/SettingsPage'), 'SettingsPage'),
 };
 
 export function App() {
@@ -50,7 +47,9 @@ export function App() {
         )}
       </nav>
       <main className="app-main">
-        <Page key={current} />
+        <Suspense fallback={<LoadingState what="the page" />}>
+          <Page key={current} />
+        </Suspense>
       </main>
     </div>
   );

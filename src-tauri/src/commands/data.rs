@@ -1,5 +1,5 @@
-//! Commands of the Data page: the ten tables, any table's rows, a row's related rows. Edits go
-//! through the area commands, so the services' rules and the audit log apply.
+//! Commands of the Data page: the ten tables, any table's rows, a row's related rows, and an
+//! edit of a row, which the services hand to that table's own service (rules and audit apply).
 
 use std::sync::Arc;
 
@@ -28,4 +28,15 @@ pub async fn data_related(
     id: Uuid,
 ) -> CommandResult<Vec<RelatedRows>> {
     with_services(&database, move |services| services.data().related(&table, id)).await
+}
+
+/// Changes some columns of a row through its table's service; returns the row as shown.
+#[tauri::command]
+pub async fn data_update(
+    database: State<'_, Arc<Database>>,
+    table: String,
+    id: Uuid,
+    patch: Json,
+) -> CommandResult<Json> {
+    with_services(&database, move |services| services.data().update(&table, id, patch)).await
 }

@@ -1,14 +1,20 @@
-//! Commands of the Executions pages: history, one execution with its step counts, its logs,
-//! cancel.
+//! Commands of the Executions pages: create (a pending run of an active workflow with steps;
+//! the engine picks it up once it exists), history, one execution with its step counts, its
+//! logs, cancel.
 
 use std::sync::Arc;
 
 use tauri::State;
 use turbocat_domain::{Execution, ExecutionLog, Page, Uuid};
-use turbocat_services::executions::{ExecutionDetail, ExecutionQuery, LogQuery};
+use turbocat_services::executions::{CreateExecution, ExecutionDetail, ExecutionQuery, LogQuery};
 
 use super::with_services;
 use crate::{CommandResult, Database};
+
+#[tauri::command]
+pub async fn executions_create(database: State<'_, Arc<Database>>, input: CreateExecution) -> CommandResult<Execution> {
+    with_services(&database, move |services| services.executions().create(input)).await
+}
 
 #[tauri::command]
 pub async fn executions_list(

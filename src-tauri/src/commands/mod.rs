@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agents;
+pub mod dashboard;
 pub mod data;
 pub mod deployments;
 pub mod executions;

@@ -1,5 +1,6 @@
-//! Commands of the Settings page and of file transfers: where the database is, backup now,
-//! restore from a file, and export/import of bundles, all through native file dialogs.
+//! Commands of the Settings page and of file transfers: where the database is, the settings
+//! kept beside it (the first-start seed), showing its folder, backup now, restore from a file,
+//! and export/import of bundles, all through native file dialogs.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use turbocat_services::bundle::{ExportSelection, ImportOptions, ImportReport};
 use turbocat_store::{maintenance, migrate};
 
 use super::with_services;
+use crate::app_settings::{self, AppSettings};
 use crate::dialogs::{self, Dialog};
 use crate::{CommandResult, Database};
 
@@ -21,6 +23,12 @@ pub struct SettingsInfo {
     pub database_path: PathBuf,
     pub backups_dir: PathBuf,
     pub schema_version: i32,
+    /// The file beside the database that holds the settings below.
+    pub settings_file: PathBuf,
+    /// Seed the demo content when the database file is new (the setting as stored).
+    pub seed_demo_on_first_start: bool,
+    /// What `TURBOCAT_NO_SEED` decides when it is set (true: seed); it overrides the setting.
+    pub seed_env_override: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -58,9 +66,68 @@ pub async fn settings_get(database: State<'_, Arc<Database>>) -> CommandResult<S
     let path = database.path().to_path_buf();
     with_services(&database, move |services| {
         let schema_version = maintenance::inspect(services.store().path())?.current_version;
-        Ok(SettingsInfo { backups_dir: migrate::backup_dir(&path), database_path: path, schema_version })
+        settings_info(path, schema_version)
     })
     .await
+}
+
+fn settings_info(path: PathBuf, schema_version: i32) -> Result<SettingsInfo, Error> {
+    let settings = app_settings::load(&path)?;
+    Ok(SettingsInfo {
+        backups_dir: migrate::backup_dir(&path),
+        settings_file: app_settings::path_for(&path),
+        seed_demo_on_first_start: settings.seed_demo_on_first_start,
+        seed_env_override: app_settings::seed_override(app_settings::no_seed_env().as_deref()),
+        database_path: path,
+        schema_version,
+    })
+}
+
+/// Turns the first-start demo seed on or off. It takes effect the next time the app starts on
+/// a new (empty) database file; a database that already has content is never seeded again.
+#[tauri::command]
+pub async fn settings_set_seed(database: State<'_, Arc<Database>>, enabled: bool) -> CommandResult<SettingsInfo> {
+    let path = database.path().to_path_buf();
+    with_services(&database, move |services| {
+        let mut settings = app_settings::load(&path).unwrap_or_else(|_| AppSettings::default());
+        settings.seed_demo_on_first_start = enabled;
+        app_settings::save(&path, &settings)?;
+        let schema_version = maintenance::inspect(services.store().path())?.current_version;
+        settings_info(path, schema_version)
+    })
+    .await
+}
+
+/// Shows the database file in the system's file manager (its folder, where the manager cannot
+/// select a file).
+#[tauri::command]
+pub async fn settings_reveal(database: State<'_, Arc<Database>>) -> CommandResult<()> {
+    let path = database.path().to_path_buf();
+    tauri::async_runtime::spawn_blocking(move || reveal(&path)).await??;
+    Ok(())
+}
+
+fn reveal(file: &std::path::Path) -> Result<(), Error> {
+    let folder = file.parent().unwrap_or(file);
+    let mut command = if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg("-R").arg(file);
+        c
+    } else if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("explorer");
+        c.arg(format!("/select,{}", file.display()));
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(folder);
+        c
+    };
+    let mut child = command.spawn().map_err(|e| {
+        Error::internal(format!("Cannot open the file manager ({e}); the folder is {}", folder.display()))
+    })?;
+    // Reaped in the background, so a slow file manager never holds the command.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// Backs the database up to a file the user picks; `null` when they cancel.

@@ -5,4 +5,13 @@ export type DataTable = { name: string, columns: Array<DataColumn>, softDelete: 
 /**
  * Rows not soft-deleted.
  */
-rowCount: number, };
+rowCount: number, 
+/**
+ * The columns (API names) an edit may change, through the table's service; empty when
+ * the table is read-only.
+ */
+editable: Array<string>, 
+/**
+ * What editing this table means or why it is read-only, for people.
+ */
+editNote: string, };

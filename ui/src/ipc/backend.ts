@@ -10,6 +10,7 @@ import type { CreatedApiKey } from '../bindings/CreatedApiKey';
 import type { CreateDeployment } from '../bindings/CreateDeployment';
 import type { CreateExecution } from '../bindings/CreateExecution';
 import type { CreateWorkflow } from '../bindings/CreateWorkflow';
+import type { DashboardStats } from '../bindings/DashboardStats';
 import type { DataQuery } from '../bindings/DataQuery';
 import type { DataTable } from '../bindings/DataTable';
 import type { Deployment } from '../bindings/Deployment';
@@ -30,6 +31,7 @@ import type { RelatedRows } from '../bindings/RelatedRows';
 import type { RestoreOutcome } from '../bindings/RestoreOutcome';
 import type { SaveAsTemplate } from '../bindings/SaveAsTemplate';
 import type { SettingsInfo } from '../bindings/SettingsInfo';
+import type { StatsQuery } from '../bindings/StatsQuery';
 import type { StepInput } from '../bindings/StepInput';
 import type { Template } from '../bindings/Template';
 import type { TemplateQuery } from '../bindings/TemplateQuery';
@@ -65,6 +67,8 @@ export interface WorkflowsApi {
   /** The checks of a save without saving; rejects with the first rules.md message. */
   workflowsValidate(steps: StepInput[]): Promise<void>;
   workflowsExecutions(id: string, query: ExecutionQuery): Promise<Page<Execution>>;
+  /** The next `count` (1–20, default 5) run times of a cron schedule in an IANA zone, after now. */
+  workflowsNextRuns(cron: string, timezone: string, count?: number): Promise<string[]>;
 }
 
 export interface TemplatesApi {
@@ -89,13 +93,18 @@ export interface ExecutionsApi {
   executionsCancel(id: string): Promise<Execution>;
 }
 
+export interface DashboardApi {
+  /** Counts, recent runs, runs per day over `query.days` (success rate, duration) and top lists. */
+  dashboardStats(query: StatsQuery): Promise<DashboardStats>;
+}
+
 export interface DeploymentsApi {
   deploymentsList(query: DeploymentQuery): Promise<Page<Deployment>>;
   /** Environment variables come back masked. */
   deploymentsGet(id: string): Promise<Deployment>;
   deploymentsCreate(input: CreateDeployment): Promise<Deployment>;
   deploymentsUpdate(id: string, input: UpdateDeployment): Promise<Deployment>;
-  /** STOPPED/FAILED → DEPLOYING → RUNNING, as one action. */
+  /** STOPPED/FAILED → STARTING → RUNNING, as one action. */
   deploymentsStart(id: string): Promise<Deployment>;
   /** RUNNING → STOPPING → STOPPED, as one action. */
   deploymentsStop(id: string): Promise<Deployment>;
@@ -124,10 +133,19 @@ export interface DataApi {
   dataRows(query: DataQuery): Promise<Page<Json>>;
   /** The rows a row points to and the rows that point to it. */
   dataRelated(table: string, id: string): Promise<RelatedRows[]>;
+  /**
+   * Changes the given columns (API names, of the table's `editable` list) of one row through
+   * that table's service, so its rules and the audit log apply; returns the row as shown.
+   */
+  dataUpdate(table: string, id: string, patch: Json): Promise<Json>;
 }
 
 export interface SettingsApi {
   settingsGet(): Promise<SettingsInfo>;
+  /** Whether a new (empty) database file gets the demo content on its first start. */
+  settingsSetSeed(enabled: boolean): Promise<SettingsInfo>;
+  /** Shows the database file in the system's file manager. */
+  settingsReveal(): Promise<void>;
   /** Each of these opens a native file dialog; `null` when the user cancels it. */
   dbBackup(): Promise<string | null>;
   dbRestore(): Promise<RestoreOutcome | null>;
@@ -136,7 +154,7 @@ export interface SettingsApi {
 }
 
 export interface Backend
-  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
+  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, DashboardApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
   /** Which implementation is in use; the UI shows a notice when it is not the real one. */
   readonly kind: 'tauri' | 'fake';
   /**

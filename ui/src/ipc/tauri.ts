@@ -36,6 +36,7 @@ export const tauriBackend: Backend = {
   workflowsDelete: (id) => done(call('workflows_delete', { id })),
   workflowsValidate: (steps) => done(call('workflows_validate', { steps })),
   workflowsExecutions: (id, query) => call('workflows_executions', { id, query }),
+  workflowsNextRuns: (cron, timezone, count) => call('workflows_next_runs', { cron, timezone, count: count ?? null }),
 
   templatesList: (query) => call('templates_list', { query }),
   templatesCategories: () => call('templates_categories', {}),
@@ -50,6 +51,8 @@ export const tauriBackend: Backend = {
   executionsGet: (id) => call('executions_get', { id }),
   executionsLogs: (id, query) => call('executions_logs', { id, query }),
   executionsCancel: (id) => call('executions_cancel', { id }),
+
+  dashboardStats: (query) => call('dashboard_stats', { query }),
 
   deploymentsList: (query) => call('deployments_list', { query }),
   deploymentsGet: (id) => call('deployments_get', { id }),
@@ -70,8 +73,11 @@ export const tauriBackend: Backend = {
   dataTables: () => call('data_tables', {}),
   dataRows: (query) => call('data_rows', { query }),
   dataRelated: (table, id) => call('data_related', { table, id }),
+  dataUpdate: (table, id, patch) => call('data_update', { table, id, patch }),
 
   settingsGet: () => call('settings_get', {}),
+  settingsSetSeed: (enabled) => call('settings_set_seed', { enabled }),
+  settingsReveal: () => done(call('settings_reveal', {})),
   dbBackup: () => call('db_backup', {}),
   dbRestore: () => call('db_restore', {}),
   bundleExport: (selection) => call('bundle_export', { selection }),

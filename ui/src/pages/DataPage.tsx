@@ -1,7 +1,260 @@
-// Not built yet: the placeholder until this page lands.
-import { PAGES } from '../routes';
-import { PlaceholderPage } from './PlaceholderPage';
+// The Data page: a browser of the ten tables, like Prisma Studio. A table picker with row
+// counts; the table's columns and values, filtered, sorted and paged by the backend; a row
+// panel with the row in full, its related rows and, where the table has an update service, an
+// edit form. `#/data/<table>/<id>` opens a row, so related rows are plain links. Query and
+// display logic live in pages/data/*.ts.
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { backend } from '../ipc';
+import type { DataTable } from '../bindings/DataTable';
+import type { JsonValue } from '../bindings/serde_json/JsonValue';
+import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { count } from '../lib/format';
+import { useDebounced, useLoad, usePagedList } from '../lib/hooks';
+import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
+import { href, useSubpath } from '../routes';
+import { Cell } from './data/Cell';
+import { FilterBar } from './data/FilterBar';
+import { RowPanel } from './data/RowPanel';
+import { isDeleted, rowId, tableLabel } from './data/cells';
+import { buildFilter, buildQuery, newFilter, nextSort, type FilterDraft, type Sort } from './data/query';
+import './data/data.css';
+
+const DEFAULT_TABLE = 'agents';
+const PAGE_SIZES = [25, 50, 100];
+const SEARCH_DELAY_MS = 250;
+
+type Row = { [key in string]: JsonValue };
+
+function asRow(v: JsonValue): Row {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+
+/** The grid of one table, with its own filters, search, sorting and paging. */
+function TableView(props: { table: DataTable; selectedId: string | null; searchRef: RefObject<HTMLInputElement | null> }) {
+  const { table } = props;
+  const [filters, setFilters] = useState<FilterDraft[]>([]);
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
+  const [includeDeleted, setIncludeDeleted] = useState(false);
+  const [sort, setSort] = useState<Sort | null>(null);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]!);
+  const debouncedFilters = useDebounced(filters, SEARCH_DELAY_MS);
+  // Only complete filters reach the query, so typing half a value does not reload anything.
+  const filterKey = JSON.stringify(
+    debouncedFilters.map((f) => buildFilter(f, table.columns.find((c) => c.name === f.column))).filter((b) => b.ok),
+  );
+  const sortKey = sort ? `${sort.column}:${sort.order}` : '';
+  const hasText = table.columns.some((c) => c.kind === 'text');
+
+  const { state, shown, reload, page, setPage } = usePagedList(
+    (p) => backend.dataRows(buildQuery({ table: table.name, filters: debouncedFilters, search, includeDeleted, sort, page: p, pageSize }, table.columns)),
+    [table.name, filterKey, search, includeDeleted, sortKey, pageSize],
+  );
+  const filtered = filters.length > 0 || search !== '';
+  const clear = () => {
+    setFilters([]);
+    setSearchText('');
+  };
+  const first = shown ? (shown.page - 1) * shown.pageSize + 1 : 0;
+
+  return (
+    <div className="data-main">
+      <div className="toolbar" role="search">
+        {hasText && (
+          <input
+            ref={props.searchRef}
+            type="search"
+            className="input search"
+            placeholder="Search the text columns  ( / )"
+            aria-label={`Search ${table.name}`}
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+          />
+        )}
+        <select
+          className="input"
+          aria-label="Add a filter on a column"
+          value=""
+          onChange={(e) => {
+            const c = table.columns.find((x) => x.name === e.target.value);
+            if (c) setFilters((f) => [...f, newFilter(c)]);
+          }}
+        >
+          <option value="">+ Filter…</option>
+          {table.columns.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        {table.softDelete && (
+          <label className="inline-field data-toggle">
+            <input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} />
+            <span>Include deleted</span>
+          </label>
+        )}
+      </div>
+
+      <FilterBar columns={table.columns} filters={filters} onChange={setFilters} />
+
+      {state.kind === 'loading' && !state.previous && <LoadingState what={`the ${table.name} rows`} />}
+      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
+
+      {shown && shown.items.length === 0 &&
+        (filtered ? (
+          <NoMatches what="rows" onClear={clear} />
+        ) : (
+          <EmptyState title={`The ${table.name} table is empty.`}>
+            {includeDeleted || !table.softDelete ? 'Rows appear here as the app writes them.' : 'Rows appear here as the app writes them; tick “Include deleted” to see soft-deleted ones.'}
+          </EmptyState>
+        ))}
+
+      {shown && shown.items.length > 0 && (
+        <>
+          <div className="data-grid-wrap">
+            <table className="table data-grid" aria-busy={state.kind === 'loading'} aria-label={`${table.name} rows`}>
+              <thead>
+                <tr>
+                  {table.columns.map((c) => {
+                    const sorted = sort?.column === c.name ? sort.order : null;
+                    return (
+                      <th key={c.name} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                        <button type="button" className="data-sort" title={`${c.kind}${c.nullable ? ', nullable' : ''}${c.references ? ` → ${c.references}` : ''}; click to sort`} onClick={() => setSort((s) => nextSort(s, c.name))}>
+                          {c.name}
+                          <span className="data-sort-mark" aria-hidden="true">
+                            {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                          </span>
+                        </button>
+                      </th>
+                    );
+                  })}
+                </tr>
+              </thead>
+              <tbody>
+                {shown.items.map((item, i) => {
+                  const row = asRow(item);
+                  const id = rowId(item);
+                  const classes = [id !== null && id === props.selectedId ? 'selected' : '', isDeleted(item) ? 'deleted' : ''].filter(Boolean).join(' ');
+                  return (
+                    <tr
+                      key={id ?? i}
+                      data-row-id={id ?? undefined}
+                      className={classes || undefined}
+                      tabIndex={0}
+                      aria-label={id ? `Open row ${id}` : undefined}
+                      onClick={() => id && (window.location.hash = href('data', table.name, id))}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' && id && e.target === e.currentTarget) window.location.hash = href('data', table.name, id);
+                      }}
+                    >
+                      {table.columns.map((c) => (
+                        <td key={c.name} className={`data-cell data-${c.kind}`}>
+                          <Cell column={c} value={row[c.name]} table={table.name} />
+                        </td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <div className="data-footer">
+            <span className="muted">
+              Rows {first}–{first + shown.items.length - 1} of {shown.total}
+            </span>
+            <label className="inline-field">
+              <span>Per page</span>
+              <select className="input" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))}>
+                {PAGE_SIZES.map((n) => (
+                  <option key={n}>{n}</option>
+                ))}
+              </select>
+            </label>
+            <Pager page={page} totalPages={shown.totalPages} onPage={setPage} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
 
 export function DataPage() {
-  return <PlaceholderPage page={PAGES.find((p) => p.id === 'data')!} />;
+  const [tableParam, idParam] = useSubpath();
+  const tables = useLoad(() => backend.dataTables(), []);
+  const list = tables.shown;
+  const table = list?.find((t) => t.name === (tableParam ?? DEFAULT_TABLE)) ?? null;
+  const selectedId = table && idParam ? idParam : null;
+  const searchRef = useRef<HTMLInputElement>(null);
+  const saveRef = useRef<(() => void) | null>(null);
+  const cancelRef = useRef<(() => void) | null>(null);
+  const closeRow = useCallback(() => {
+    if (table) window.location.hash = href('data', table.name);
+  }, [table]);
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent) => {
+      const action = matchShortcut(e, { typing: isTypingTarget(e.target), panelOpen: selectedId !== null, dialogOpen: false, hasSelection: false });
+      if (action === 'focusSearch') searchRef.current?.focus();
+      else if (action === 'save' && saveRef.current) saveRef.current();
+      else if (action === 'close') {
+        if (cancelRef.current) cancelRef.current();
+        else closeRow();
+      } else return;
+      e.preventDefault();
+    },
+    [selectedId, closeRow],
+  );
+  useEffect(() => {
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [onKeyDown]);
+
+  const total = useMemo(() => list?.reduce((n, t) => n + t.rowCount, 0) ?? 0, [list]);
+
+  return (
+    <section className="page data-page" aria-labelledby="data-heading">
+      <div className="page-header">
+        <h2 id="data-heading">Data</h2>
+        {list && <span className="count">{count(total, 'row')} in {count(list.length, 'table')}</span>}
+      </div>
+
+      {tables.state.kind === 'loading' && !list && <LoadingState what="the tables" />}
+      {tables.state.kind === 'error' && <ErrorState error={tables.state.error} onRetry={tables.reload} />}
+
+      {list && (
+        <div className="data-layout">
+          <nav className="data-tables" aria-label="Tables">
+            <ul>
+              {list.map((t) => (
+                <li key={t.name}>
+                  <a href={href('data', t.name)} className="data-table-link" aria-current={t.name === table?.name ? 'page' : undefined}>
+                    <span className="data-table-name">{t.name}</span>
+                    <span className="data-table-count" aria-label={count(t.rowCount, 'row')}>
+                      {t.rowCount}
+                    </span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+
+          {table ? (
+            <div className="data-content">
+              <div className="data-title">
+                <h3>{tableLabel(table.name)}</h3>
+                <span className="count">{count(table.rowCount, 'row')}{table.softDelete ? ' (not deleted)' : ''}</span>
+                <span className={table.editable.length > 0 ? 'badge badge-active' : 'badge badge-inactive'}>{table.editable.length > 0 ? 'Editable' : 'Read-only'}</span>
+              </div>
+              <p className="muted data-note">{table.editNote}</p>
+              <TableView key={table.name} table={table} selectedId={selectedId} searchRef={searchRef} />
+            </div>
+          ) : (
+            <EmptyState title={`There is no table ${tableParam ?? ''}.`}>Pick one of the ten tables on the left.</EmptyState>
+          )}
+        </div>
+      )}
+
+      {table && selectedId && <RowPanel table={table} id={selectedId} onClose={closeRow} saveRef={saveRef} cancelRef={cancelRef} />}
+    </section>
+  );
 }

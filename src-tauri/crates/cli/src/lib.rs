@@ -1,10 +1,12 @@
 //! The `turbocat` command line: the database work the hosted project does with Prisma
 //! (migrate, status, validate, reset, seed, backup, restore) and bundle export/import, over
-//! the same store and services as the desktop app.
+//! the same store and services as the desktop app, and `run` (a workflow, headless, through the
+//! engine), and `settings llm` (the LLM endpoint).
 //!
 //! Exit codes, for scripts: 0 success; 1 the command failed (the message says why); 2 bad
 //! usage; 3 `db status`/`db validate` found the database not up to date or not valid;
-//! 4 the database was refused (made by a newer build, or a changed migration).
+//! 4 the database was refused (made by a newer build, or a changed migration); 5 `run` ran the
+//! workflow but it did not complete (failed, timed out or cancelled).
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
@@ -28,9 +30,17 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_NOT_UP_TO_DATE: u8 = 3;
 pub const EXIT_REFUSED: u8 = 4;
+pub const EXIT_RUN_NOT_COMPLETED: u8 = 5;
+
+mod run;
+mod settings;
 
 #[derive(Parser, Debug)]
-#[command(name = "turbocat", version, about = "Turbocat Desktop's command line: database, import and export")]
+#[command(
+    name = "turbocat",
+    version,
+    about = "Turbocat Desktop's command line: database, import and export, running workflows"
+)]
 pub struct Cli {
     /// The database file (default: the desktop app's file in the OS app-data folder).
     #[arg(long, global = true, env = "TURBOCAT_DB", value_name = "PATH")]
@@ -51,6 +61,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Import a JSON bundle: everything is checked first, then written all or nothing.
     Import(ImportArgs),
+    /// Run a workflow by id or name; Ctrl-C cancels it. Exit 5 when it did not complete.
+    Run(run::RunArgs),
+    /// Local settings: the LLM endpoint the llm agent calls.
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,6 +185,8 @@ fn execute(cli: Cli) -> CliResult {
         Command::Db(cmd) => db(cmd, &path, json),
         Command::Export(args) => export(args, &path, json),
         Command::Import(args) => import(args, &path, json),
+        Command::Run(args) => run::run_workflow(args, &path, json),
+        Command::Settings(cmd) => settings::settings(cmd, &path, json),
     }
 }
 

@@ -1,11 +1,18 @@
 //! The Data browser's backend (like Prisma Studio): what the ten tables hold, any table's rows
-//! filtered, sorted and paged, and a row's related rows through the foreign keys. Read-only:
-//! edits go through the area services, so every rule and the audit log apply to them.
+//! filtered, sorted and paged, and a row's related rows through the foreign keys. It writes no
+//! SQL of its own: an edit ([`Data::update`]) is handed to the table's area service, so every
+//! rule and the audit log apply to it, and a table without an update service is read-only.
 
+use crate::agents::UpdateAgent;
+use crate::deployments::UpdateDeployment;
 use crate::list::ListParams;
+use crate::users::UpdateProfile;
+use crate::workflows::{StepChange, StepDiff, UpdateWorkflow};
 use crate::Services;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
+use turbocat_domain::validate::Checker;
 use turbocat_domain::*;
 use turbocat_store::queries::{Filter, SqlValue};
 use turbocat_store::rusqlite::types::Value;
@@ -39,6 +46,11 @@ pub struct DataTable {
     pub soft_delete: bool,
     /// Rows not soft-deleted.
     pub row_count: u64,
+    /// The columns (API names) an edit may change, through the table's service; empty when
+    /// the table is read-only.
+    pub editable: Vec<String>,
+    /// What editing this table means or why it is read-only, for people.
+    pub edit_note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -272,6 +284,8 @@ impl Data<'_> {
             columns: columns_of::<T>(),
             soft_delete: has_deleted_at::<T>(),
             row_count,
+            editable: editing(T::NAME).columns.iter().map(|c| c.0.to_string()).collect(),
+            edit_note: editing(T::NAME).note.to_string(),
         })
     }
 
@@ -367,6 +381,249 @@ impl Data<'_> {
             total: page.total,
             rows: page.items,
         })
+    }
+}
+
+/// How a table is edited from the browser: the columns (API name, whether it may be set to
+/// null) and a note for people. Each editable table has an area service that applies the edit.
+struct Editing {
+    columns: &'static [(&'static str, bool)],
+    note: &'static str,
+}
+
+fn editing(table: &str) -> Editing {
+    let (columns, note): (&'static [(&'static str, bool)], &'static str) = match table {
+        "users" => (
+            &[("email", false), ("fullName", true), ("avatarUrl", true), ("preferences", false)],
+            "Only your own profile (the local user) can be edited; other users arrive by sync.",
+        ),
+        "agents" => (
+            &[
+                ("name", false),
+                ("description", true),
+                ("status", false),
+                ("config", false),
+                ("capabilities", false),
+                ("parameters", false),
+                ("maxExecutionTime", false),
+                ("maxMemoryMb", false),
+                ("maxConcurrentExecutions", false),
+                ("tags", false),
+                ("isPublic", false),
+            ],
+            "Edits go through the agent rules, as on the Agents page; the type never changes.",
+        ),
+        "workflows" => (
+            &[
+                ("name", false),
+                ("description", true),
+                ("status", false),
+                ("definition", false),
+                ("triggerConfig", false),
+                ("scheduleEnabled", false),
+                ("scheduleCron", true),
+                ("scheduleTimezone", false),
+                ("tags", false),
+                ("isPublic", false),
+            ],
+            "Edits go through the workflow rules; edit its steps in the workflow_steps table or on the canvas.",
+        ),
+        "workflow_steps" => (
+            &[
+                ("stepName", false),
+                ("stepType", false),
+                ("position", false),
+                ("agentId", true),
+                ("config", false),
+                ("inputs", false),
+                ("outputs", false),
+                ("dependsOn", false),
+                ("retryCount", false),
+                ("retryDelayMs", false),
+                ("timeoutMs", false),
+                ("onError", false),
+            ],
+            "A step is changed as part of its workflow, so the whole graph is checked again.",
+        ),
+        "deployments" => (
+            &[
+                ("name", false),
+                ("description", true),
+                ("environment", false),
+                ("config", false),
+                ("allocatedMemoryMb", false),
+                ("allocatedCpuShares", false),
+            ],
+            "Start and stop on the Deployments page; variable values are never shown or edited here.",
+        ),
+        "api_keys" => (
+            &[("isActive", false)],
+            "A key can only be revoked here (isActive to false); create keys on the API Keys page.",
+        ),
+        "executions" => (&[], "Read-only: executions are written by runs; cancel a run on the Executions page."),
+        "execution_logs" => (&[], "Read-only: logs are written by runs and never edited."),
+        "templates" => {
+            (&[], "Read-only: templates have no edit service; rate them or save new ones on the Templates page.")
+        }
+        "audit_logs" => (&[], "Read-only: the audit log is append-only."),
+        _ => (&[], ""),
+    };
+    Editing { columns, note }
+}
+
+/// Reads an edit into the service's input type, naming each field whose value has the wrong
+/// kind (serde alone would only say "invalid type" for the whole object).
+fn parse_input<T: DeserializeOwned>(fields: &Map<String, Json>) -> Result<T> {
+    let mut c = Checker::new();
+    for (k, v) in fields {
+        let one = Map::from_iter([(k.clone(), v.clone())]);
+        if let Err(e) = serde_json::from_value::<T>(Json::Object(one)) {
+            c.fail(k, format!("{k}: {e}"));
+        }
+    }
+    c.finish()?;
+    serde_json::from_value(Json::Object(fields.clone())).map_err(|e| Error::validation(e.to_string()))
+}
+
+fn optional_text(c: &mut Checker, field: &str, v: &Json) -> Option<Option<String>> {
+    match v {
+        Json::Null => Some(None),
+        Json::String(s) => Some(Some(s.clone())),
+        _ => {
+            c.fail(field, format!("{field} must be text or null"));
+            None
+        }
+    }
+}
+
+impl Data<'_> {
+    /// Changes some columns of one row through the table's service (its rules, its audit row)
+    /// and returns the row as the browser shows it. `patch` maps API column names to new values;
+    /// only the columns of [`DataTable::editable`] are accepted.
+    pub fn update(&self, table: &str, id: Uuid, patch: Json) -> Result<Json> {
+        if !TABLES.contains(&table) {
+            return Err(Error::validation_field(
+                "table",
+                format!("Unknown table {table:?}; tables: {}", TABLES.join(", ")),
+            ));
+        }
+        let edit = editing(table);
+        if edit.columns.is_empty() {
+            return Err(Error::bad_request(format!("The {table} table cannot be edited. {}", edit.note)));
+        }
+        let Json::Object(fields) = patch else {
+            return Err(Error::validation("The changes must be an object of column names and values"));
+        };
+        if fields.is_empty() {
+            return Err(Error::validation("No fields to update"));
+        }
+        let mut c = Checker::new();
+        for (k, v) in &fields {
+            match edit.columns.iter().find(|col| col.0 == k) {
+                None => c.fail(k, format!("{k} cannot be edited in the {table} table")),
+                Some((_, false)) if v.is_null() => c.fail(k, format!("{k} cannot be empty")),
+                Some(_) => {}
+            }
+        }
+        c.finish()?;
+        let s = self.0;
+        match table {
+            "agents" => {
+                s.agents().update(id, parse_input::<UpdateAgent>(&fields)?)?;
+            }
+            "workflows" => {
+                s.workflows().update(id, parse_input::<UpdateWorkflow>(&fields)?)?;
+            }
+            "workflow_steps" => {
+                let step = s
+                    .store()
+                    .read(|conn| Ok(turbocat_store::row::get::<WorkflowStep>(conn, id)?))?
+                    .ok_or_else(|| Error::not_found("Workflow step"))?;
+                let mut change = fields.clone();
+                change.insert("stepKey".into(), Json::String(step.step_key.clone()));
+                let change: StepChange = parse_input(&change)?;
+                let diff = StepDiff { change: vec![change], ..Default::default() };
+                s.workflows()
+                    .update(step.workflow_id, UpdateWorkflow { step_changes: Some(diff), ..Default::default() })?;
+            }
+            "deployments" => {
+                s.deployments().update(id, parse_input::<UpdateDeployment>(&fields)?)?;
+            }
+            "users" => self.update_user(id, fields)?,
+            "api_keys" => match fields.get("isActive") {
+                Some(Json::Bool(false)) => {
+                    s.api_keys().revoke(id)?;
+                }
+                _ => {
+                    return Err(Error::validation_field(
+                        "isActive",
+                        "A key can only be revoked (isActive false); create a new key on the API Keys page",
+                    ))
+                }
+            },
+            _ => unreachable!("every table with editable columns is routed above"),
+        }
+        self.row(table, id)
+    }
+
+    /// The local profile's columns through `update_profile`, its preferences (replaced whole
+    /// here: keys left out are removed) through `update_preferences`.
+    fn update_user(&self, id: Uuid, mut fields: Map<String, Json>) -> Result<()> {
+        let users = self.0.users();
+        if id != self.0.current_user_id() {
+            // Another user's row (from sync): there is no service that edits it.
+            users.get(id)?;
+            return Err(Error::forbidden("Only your own profile can be edited"));
+        }
+        let mut c = Checker::new();
+        let preferences = match fields.remove("preferences") {
+            None => None,
+            Some(Json::Object(new)) => {
+                let current = users.preferences()?;
+                let mut patch = new.clone();
+                for key in current.as_object().into_iter().flat_map(|o| o.keys()) {
+                    if !new.contains_key(key) {
+                        patch.insert(key.clone(), Json::Null);
+                    }
+                }
+                Some(patch)
+            }
+            Some(_) => {
+                c.fail("preferences", "preferences must be an object");
+                None
+            }
+        };
+        let mut profile = UpdateProfile::default();
+        for (k, v) in &fields {
+            match k.as_str() {
+                "email" => match v.as_str() {
+                    Some(e) => profile.email = Some(e.to_string()),
+                    None => c.fail("email", "email must be text"),
+                },
+                "fullName" => profile.full_name = optional_text(&mut c, k, v),
+                _ => profile.avatar_url = optional_text(&mut c, k, v),
+            }
+        }
+        c.finish()?;
+        // Checked whole before either write, so only a storage failure can split them.
+        if !fields.is_empty() {
+            users.update_profile(profile)?;
+        }
+        if let Some(patch) = preferences.filter(|p| !p.is_empty()) {
+            users.update_preferences(Json::Object(patch))?;
+        }
+        Ok(())
+    }
+
+    /// One row by id as the browser shows it, deleted or not.
+    pub fn row(&self, table: &str, id: Uuid) -> Result<Json> {
+        let q = DataQuery {
+            table: table.to_string(),
+            filters: vec![DataFilter { column: "id".into(), op: FilterOp::Eq, value: Some(id.to_string()) }],
+            include_deleted: true,
+            list: ListParams { page_size: Some(1), ..Default::default() },
+        };
+        self.rows(&q)?.items.into_iter().next().ok_or_else(|| Error::not_found("Row"))
     }
 }
 

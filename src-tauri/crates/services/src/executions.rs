@@ -102,12 +102,17 @@ pub(crate) fn count_finished(conn: &rusqlite::Connection, e: &Execution) -> Resu
 
 impl Executions<'_> {
     pub fn create(&self, input: CreateExecution) -> Result<Execution> {
+        self.0.store().write(|tx| self.create_in(tx, input))
+    }
+
+    /// Create inside the caller's transaction (the engine's start adds its own writes).
+    pub(crate) fn create_in(&self, tx: &rusqlite::Connection, input: CreateExecution) -> Result<Execution> {
         if let Some(v) = &input.input_data {
             if !v.is_object() {
                 return Err(Error::validation_field("inputData", "inputData must be an object"));
             }
         }
-        self.0.store().write(|tx| {
+        {
             let w = crate::workflows::visible(tx, self.0.user_id, input.workflow_id)?;
             if w.status != WorkflowStatus::Active {
                 return Err(Error::bad_request(format!(
@@ -149,7 +154,7 @@ impl Executions<'_> {
                 json!({ "after": { "workflowId": w.id, "triggerType": e.trigger_type, "status": e.status } }),
             )?;
             Ok(e)
-        })
+        }
     }
 
     pub fn get(&self, id: Uuid) -> Result<ExecutionDetail> {
@@ -159,8 +164,10 @@ impl Executions<'_> {
             // The latest status of each step, from its log rows.
             let mut stmt = c
                 .prepare_cached(
+                    // The latest row of each step: by time, then id (UUIDv7: insertion
+                    // order), since a step's rows often share a millisecond.
                     "SELECT step_status, count(*) FROM (
-                        SELECT step_key, step_status, max(created_at) FROM execution_logs
+                        SELECT step_key, step_status, max(created_at || id) FROM execution_logs
                         WHERE execution_id = ?1 AND step_key IS NOT NULL AND step_status IS NOT NULL
                         GROUP BY step_key) GROUP BY step_status",
                 )
@@ -224,7 +231,8 @@ impl Executions<'_> {
             f.eq("step_key", k.as_str());
         }
         // Ties in time are broken by step key, then id (UUIDv7: insertion order).
-        let order = format!("{}, step_key {}", r.order, if r.order.ends_with("ASC") { "ASC" } else { "DESC" });
+        let dir = if r.order.ends_with("ASC") { "ASC" } else { "DESC" };
+        let order = format!("{}, step_key {dir}, id {dir}", r.order);
         self.0.store().read(|c| {
             visible(c, self.0.user_id, id)?;
             let (items, total) = queries::page::<ExecutionLog>(c, &f, &order, r.page_size, r.offset())?;

@@ -10,7 +10,10 @@ pub mod data;
 pub mod deployments;
 pub mod executions;
 pub mod list;
+pub mod llm_settings;
+pub mod runs;
 pub mod seed;
+pub mod stats;
 pub mod templates;
 pub mod users;
 pub mod workflows;
@@ -107,11 +110,21 @@ impl Services {
     pub fn executions(&self) -> executions::Executions<'_> {
         executions::Executions(self)
     }
+    /// What the workflow engine records (start, logs, finish, recovery at open).
+    pub fn runs(&self) -> runs::Runs<'_> {
+        runs::Runs(self)
+    }
     pub fn audit(&self) -> audit::Audit<'_> {
         audit::Audit(self)
     }
     pub fn data(&self) -> data::Data<'_> {
         data::Data(self)
+    }
+    pub fn stats(&self) -> stats::Stats<'_> {
+        stats::Stats(self)
+    }
+    pub fn llm_settings(&self) -> llm_settings::LlmSettingsService<'_> {
+        llm_settings::LlmSettingsService(self)
     }
 
     /// Writes an audit row for an action of the current user, inside the caller's transaction.

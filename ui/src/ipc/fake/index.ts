@@ -5,12 +5,26 @@ import type { Backend } from '../backend';
 import type { CommandError } from '../types';
 import { fakeAccount } from './account';
 import { fakeAgents } from './agents';
+import { fakeDashboard } from './dashboard';
+import { fakeDeployments } from './deployments';
+import { fakeExecutions } from './executions';
+import { fakeTemplates } from './templates';
+import { fakeWorkflows } from './workflows';
 import { listeners } from './core';
+import { fakeData } from './data';
+import { fakeSettings } from './settings';
 
 const implemented: Partial<Backend> = {
   kind: 'fake',
   ...fakeAgents,
+  ...fakeDashboard,
+  ...fakeDeployments,
   ...fakeAccount,
+  ...fakeTemplates,
+  ...fakeWorkflows,
+  ...fakeExecutions,
+  ...fakeData,
+  ...fakeSettings,
   reportFirstPaint() {},
   onDataChanged(callback) {
     listeners.add(callback);

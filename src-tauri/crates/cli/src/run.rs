@@ -1,0 +1,132 @@
+//! `turbocat run <workflow id or name> [--input JSON|@file] [--json]`: runs a workflow headless
+//! through the engine. Progress goes to standard error as it happens, the result to standard
+//! output (with `--json`, the finished execution row as JSON and no progress). Ctrl-C cancels
+//! the run, which is then recorded as cancelled. The exit code is 0 only when the run completed.
+
+use crate::{open_services, print_json, CliResult, Failure, EXIT_OK, EXIT_RUN_NOT_COMPLETED, EXIT_USAGE};
+use clap::Args;
+use serde_json::Value as Json;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use turbocat_domain::{Error, ExecutionStatus, StepStatus};
+use turbocat_engine::{Engine, EngineConfig, RunEvent, RunRequest};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The workflow's id, or its exact name.
+    pub workflow: String,
+    /// The run's input: a JSON object, or @FILE to read it from a file.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub input: Option<String>,
+}
+
+fn parse_input(raw: Option<&str>) -> Result<Json, Failure> {
+    let usage = |m: String| Failure { code: EXIT_USAGE, error: Error::validation(m) };
+    let Some(raw) = raw else { return Ok(Json::Object(Default::default())) };
+    let text = match raw.strip_prefix('@') {
+        Some(file) => std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?,
+        None => raw.to_string(),
+    };
+    let v: Json = serde_json::from_str(&text).map_err(|e| usage(format!("--input is not valid JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(usage("--input must be a JSON object".into()));
+    }
+    Ok(v)
+}
+
+fn progress(e: &RunEvent) {
+    let line = match e {
+        RunEvent::RunStarted { execution_id, workflow_name, steps_total, .. } => {
+            format!("Running \"{workflow_name}\" ({steps_total} steps), execution {execution_id}")
+        }
+        RunEvent::StepStarted { step_key, .. } => format!("  {step_key}: started"),
+        RunEvent::StepRetry { step_key, attempt, delay_ms, error, .. } => {
+            format!("  {step_key}: attempt {attempt} failed ({error}); retrying in {delay_ms} ms")
+        }
+        RunEvent::StepFinished { step_key, status, duration_ms, error, reason, .. } => match status {
+            StepStatus::Completed => format!("  {step_key}: completed in {duration_ms} ms"),
+            StepStatus::Failed => format!("  {step_key}: FAILED: {}", error.as_deref().unwrap_or("")),
+            _ => format!("  {step_key}: skipped ({})", reason.as_deref().unwrap_or("")),
+        },
+        RunEvent::RunFinished { .. } => return,
+    };
+    eprintln!("{line}");
+}
+
+pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult {
+    let input = parse_input(args.input.as_deref())?;
+    let services = Arc::new(open_services(path)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let execution = runtime.block_on(async move {
+        let engine = Engine::open(services.clone(), EngineConfig::default()).await?;
+        if !engine.recovered().is_empty() && !json {
+            eprintln!(
+                "Marked {} execution(s) left running by a stopped app as failed (interrupted).",
+                engine.recovered().len()
+            );
+        }
+        let name = args.workflow.clone();
+        let svc = services.clone();
+        let wf = tokio::task::spawn_blocking(move || svc.workflows().find(&name))
+            .await
+            .map_err(|e| Error::internal(e.to_string()))??;
+        // Ctrl-C cancels the run; the handler is in place before the run starts.
+        let interrupt = interrupt_signal()?;
+        let mut handle = engine.start(RunRequest::manual(wf.id, input)).await?;
+        let cancel = handle.canceller();
+        tokio::spawn(async move {
+            if interrupt.await {
+                eprintln!("Interrupted: cancelling the run…");
+                cancel.cancel();
+            }
+        });
+        while let Some(e) = handle.next_event().await {
+            if !json {
+                progress(&e);
+            }
+            if matches!(e, RunEvent::RunFinished { .. }) {
+                break;
+            }
+        }
+        handle.wait().await
+    })?;
+    if json {
+        print_json(&execution);
+    } else {
+        let took = execution.duration_ms.unwrap_or(0);
+        outln!(
+            "Execution {} {} in {took} ms: {} of {} steps completed, {} failed.",
+            execution.id,
+            execution.status.as_str(),
+            execution.steps_completed,
+            execution.steps_total,
+            execution.steps_failed
+        );
+        if let Some(m) = &execution.error_message {
+            outln!("Error: {m}");
+        }
+        outln!("Output:\n{}", serde_json::to_string_pretty(&execution.output_data).unwrap_or_default());
+    }
+    Ok(if execution.status == ExecutionStatus::Completed { EXIT_OK } else { EXIT_RUN_NOT_COMPLETED })
+}
+
+/// A future that resolves to true on Ctrl-C (SIGINT). The handler is installed now, not at
+/// the first poll, so a signal right after the run starts is not lost.
+fn interrupt_signal() -> Result<impl std::future::Future<Output = bool>, Error> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut s =
+            signal(SignalKind::interrupt()).map_err(|e| Error::internal(format!("cannot listen for Ctrl-C: {e}")))?;
+        Ok(async move { s.recv().await.is_some() })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async { tokio::signal::ctrl_c().await.is_ok() })
+    }
+}

@@ -1,0 +1,17 @@
+//! The workflow engine (`spec/engine.md`): runs workflows for real, offline, with no Tauri.
+//!
+//! - [`runner`]: the [`Engine`] handle (start, cancel, events), the scheduler and step kinds.
+//! - [`events`]: the typed [`RunEvent`] stream.
+//! - [`plan`]: the checks made before any row is written (graph, references, inputs).
+//! - [`template`] and [`expr`]: `{{ path }}` templating and condition expressions.
+//! - [`agents`]: the agent kinds.
+
+pub mod agents;
+pub mod events;
+pub mod expr;
+pub mod plan;
+pub mod runner;
+pub mod template;
+
+pub use events::RunEvent;
+pub use runner::{Engine, EngineConfig, RunHandle, RunRequest};

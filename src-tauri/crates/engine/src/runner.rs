@@ -1,0 +1,1117 @@
+//! The runner: an [`Engine`] starts runs, cancels them and streams their [`RunEvent`]s.
+//!
+//! A run is one tokio task (the scheduler) that launches ready steps as tasks of a `JoinSet`,
+//! at most `concurrency` at once, and waits on whichever comes first: a step ending, the cancel
+//! token, the workflow's time limit, or a poll that notices the execution was ended from
+//! outside (the executions service's cancel, from this process or another). Ending a run
+//! drops every running step's future, which stops its sleeps and HTTP calls at once; each
+//! attempt of a step is likewise a future dropped by `tokio::time::timeout`.
+//!
+//! SQLite is only touched on the blocking pool (`spawn_blocking`), through the services layer.
+//! Step log rows go to a recorder task that writes them in batches; the final status, counters
+//! and last rows are one transaction (`Runs::finish`).
+
+use crate::agents::{self, AgentCtx, AgentEnv, AgentError, Produced};
+use crate::events::RunEvent;
+use crate::expr;
+use crate::plan::{self, Graph};
+use crate::template::{self, Root, Scope};
+use serde_json::{json, Map, Value as Json};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use turbocat_domain::{
+    new_id, Agent, Error, ErrorHandling, Execution, ExecutionLog, ExecutionStatus, LogLevel, Result, StepStatus,
+    Timestamp, TriggerType, Uuid, Workflow, WorkflowStep, WorkflowStepType,
+};
+use turbocat_services::runs::{run_log, AgentUse, FinishRun, StartRun};
+use turbocat_services::Services;
+
+/// The engine's settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Independent ready steps run at once up to this many (engine.md: default 4).
+    pub concurrency: usize,
+    /// A run's global time limit (default 30 minutes); a workflow may set its own in
+    /// `definition.timeoutMs`.
+    pub time_limit: Duration,
+    /// A step output larger than this (as JSON text) is logged as a preview.
+    pub log_output_limit: usize,
+    /// A step output larger than this is kept in `output_data` as a preview.
+    pub output_limit: usize,
+    /// `output_data` as a whole stays under this; later outputs become previews.
+    pub total_output_limit: usize,
+    /// How often a run checks whether its execution was ended from outside.
+    pub poll_interval: Duration,
+    /// How deep workflow agents may nest child executions (engine.md: default 5); a child
+    /// beyond it is refused before its execution is created.
+    pub max_depth: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            concurrency: 4,
+            time_limit: Duration::from_secs(30 * 60),
+            log_output_limit: 16 * 1024,
+            output_limit: 1024 * 1024,
+            total_output_limit: 16 * 1024 * 1024,
+            poll_interval: Duration::from_millis(250),
+            max_depth: 5,
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub workflow_id: Uuid,
+    /// The execution's `input_data`: an object (or null for none).
+    pub input: Json,
+    pub trigger_type: TriggerType,
+    pub trigger_data: Json,
+}
+
+impl RunRequest {
+    pub fn manual(workflow_id: Uuid, input: Json) -> RunRequest {
+        RunRequest { workflow_id, input, trigger_type: TriggerType::Manual, trigger_data: json!({}) }
+    }
+}
+
+/// The engine: cheap to clone, shared by every front end.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    services: Arc<Services>,
+    config: EngineConfig,
+    active: Mutex<HashMap<Uuid, CancellationToken>>,
+    events: broadcast::Sender<RunEvent>,
+    env: AgentEnv,
+    recovered: Vec<Uuid>,
+}
+
+/// Runs `f` with the services on the blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
+    svc: &Arc<Services>,
+    f: impl FnOnce(&Services) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let s = svc.clone();
+    tokio::task::spawn_blocking(move || f(&s))
+        .await
+        .map_err(|e| Error::internal(format!("a background task failed: {e}")))?
+}
+
+impl Engine {
+    /// Opens the engine over the services and marks runs that a stopped process left pending
+    /// or running as failed ([`turbocat_services::runs::INTERRUPTED`]).
+    pub async fn open(services: Arc<Services>, config: EngineConfig) -> Result<Engine> {
+        let env = AgentEnv::new().map_err(Error::internal)?;
+        let recovered = blocking(&services, |s| s.runs().recover_interrupted()).await?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Engine {
+            inner: Arc::new(Inner { services, config, active: Mutex::new(HashMap::new()), events, env, recovered }),
+        })
+    }
+
+    pub fn services(&self) -> &Arc<Services> {
+        &self.inner.services
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    /// The executions marked interrupted when the engine opened.
+    pub fn recovered(&self) -> &[Uuid] {
+        &self.inner.recovered
+    }
+
+    /// Every run's events (a slow reader may miss some: it then gets `Lagged`); a run's own
+    /// handle has a lossless stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<RunEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Executions running in this engine now.
+    pub fn running(&self) -> Vec<Uuid> {
+        self.inner.active.lock().unwrap_or_else(|p| p.into_inner()).keys().copied().collect()
+    }
+
+    /// Cancels a run of this engine; false when it is not running here.
+    pub fn cancel(&self, execution_id: Uuid) -> bool {
+        match self.inner.active.lock().unwrap_or_else(|p| p.into_inner()).get(&execution_id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Checks the workflow (graph, references, inputs) and creates its pending execution, then
+    /// starts the run. Nothing is written when a check fails.
+    pub async fn start(&self, req: RunRequest) -> Result<RunHandle> {
+        self.start_nested(req, Arc::new(Vec::new())).await
+    }
+
+    /// [`Engine::start`] for a run nested under `parents` (the workflows above it, root first:
+    /// a workflow agent's child). A run deeper than [`EngineConfig::max_depth`] is refused
+    /// before anything is written.
+    pub(crate) async fn start_nested(&self, req: RunRequest, parents: Arc<Vec<(Uuid, String)>>) -> Result<RunHandle> {
+        let svc = self.inner.services.clone();
+        let max_depth = self.inner.config.max_depth;
+        let above = parents.clone();
+        let (plan, execution) = blocking(&svc, move |s| {
+            let plan = s.runs().plan(req.workflow_id)?;
+            if above.len() > max_depth {
+                return Err(Error::bad_request(agents::workflow::depth_message(&above, plan.workflow.id, &plan.workflow.name, max_depth)));
+            }
+            plan::check(&plan.steps, &plan.workflow.definition)?;
+            let input = plan::apply_inputs(&plan.workflow.definition, req.input)?;
+            let e = s.runs().create(StartRun {
+                workflow_id: req.workflow_id,
+                trigger_type: Some(req.trigger_type),
+                trigger_data: Some(req.trigger_data),
+                input_data: input,
+            })?;
+            Ok((plan, e))
+        })
+        .await?;
+        let mut lineage = (*parents).clone();
+        lineage.push((plan.workflow.id, plan.workflow.name.clone()));
+        let cancel = CancellationToken::new();
+        self.inner.active.lock().unwrap_or_else(|p| p.into_inner()).insert(execution.id, cancel.clone());
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (rec_tx, rec_rx) = mpsc::unbounded_channel();
+        let graph = Graph::new(&plan.steps);
+        let time_limit = plan
+            .workflow
+            .definition
+            .get("timeoutMs")
+            .and_then(Json::as_u64)
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis)
+            .unwrap_or(self.inner.config.time_limit);
+        let metadata = json!({
+            "executionId": execution.id,
+            "workflowId": plan.workflow.id,
+            "workflowName": plan.workflow.name,
+            "triggerType": execution.trigger_type,
+            "userId": execution.user_id,
+            "startedAt": Timestamp::now(),
+        });
+        let run = Arc::new(Run {
+            svc: svc.clone(),
+            cfg: self.inner.config.clone(),
+            exec_id: execution.id,
+            inputs: Arc::new(execution.input_data.clone()),
+            metadata: Arc::new(metadata),
+            workflow: plan.workflow,
+            agents: plan.agents.into_iter().map(|a| (a.id, a)).collect(),
+            steps: plan.steps,
+            graph,
+            run_events: tx,
+            all_events: self.inner.events.clone(),
+            logs: rec_tx,
+            env: self.inner.env.clone(),
+            time_limit,
+            last_stamp: std::sync::atomic::AtomicI64::new(0),
+            engine: self.clone(),
+            lineage: Arc::new(lineage),
+        });
+        tokio::spawn(recorder(svc, rec_rx));
+        let inner = self.inner.clone();
+        let token = cancel.clone();
+        let id = execution.id;
+        let task = tokio::spawn(async move {
+            let out = boxed_schedule(run, token).await;
+            inner.active.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            out
+        });
+        Ok(RunHandle { execution_id: id, events: Some(rx), cancel, task })
+    }
+
+    /// Starts a run and waits for its end.
+    pub async fn run(&self, req: RunRequest) -> Result<Execution> {
+        self.start(req).await?.wait().await
+    }
+}
+
+/// A started run.
+pub struct RunHandle {
+    pub execution_id: Uuid,
+    events: Option<mpsc::UnboundedReceiver<RunEvent>>,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<Result<Execution>>,
+}
+
+impl RunHandle {
+    /// Cancels the run: running steps and sleeps stop at once; the execution ends cancelled.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// A token that cancels this run (for a Ctrl-C handler or a UI button).
+    pub fn canceller(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// The next event of this run; None after `RunFinished`.
+    pub async fn next_event(&mut self) -> Option<RunEvent> {
+        self.events.as_mut()?.recv().await
+    }
+
+    /// This run's events, to read elsewhere.
+    pub fn take_events(&mut self) -> Option<mpsc::UnboundedReceiver<RunEvent>> {
+        self.events.take()
+    }
+
+    /// Waits for the end of the run; the execution row as finished.
+    pub async fn wait(self) -> Result<Execution> {
+        self.task.await.map_err(|e| Error::internal(format!("the run task failed: {e}")))?
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+struct Run {
+    svc: Arc<Services>,
+    cfg: EngineConfig,
+    exec_id: Uuid,
+    workflow: Workflow,
+    steps: Vec<WorkflowStep>,
+    agents: HashMap<Uuid, Agent>,
+    graph: Graph,
+    inputs: Arc<Json>,
+    metadata: Arc<Json>,
+    run_events: mpsc::UnboundedSender<RunEvent>,
+    all_events: broadcast::Sender<RunEvent>,
+    logs: mpsc::UnboundedSender<Rec>,
+    env: AgentEnv,
+    time_limit: Duration,
+    /// The latest `created_at` of the run's log rows (ms).
+    last_stamp: std::sync::atomic::AtomicI64,
+    /// For workflow agents: the engine that starts their child runs.
+    engine: Engine,
+    /// The workflows from the root run down to this one (id, name).
+    lineage: Arc<Vec<(Uuid, String)>>,
+}
+
+enum Rec {
+    Log(ExecutionLog),
+    Flush(oneshot::Sender<Option<Error>>),
+}
+
+/// Writes log rows in batches, in order; a flush answers once every row sent before it is
+/// written (with the first write error, if any).
+async fn recorder(svc: Arc<Services>, mut rx: mpsc::UnboundedReceiver<Rec>) {
+    let mut failed: Option<Error> = None;
+    while let Some(first) = rx.recv().await {
+        let mut batch = Vec::new();
+        let mut flushes = Vec::new();
+        let mut take = |m: Rec, batch: &mut Vec<ExecutionLog>| match m {
+            Rec::Log(l) => batch.push(l),
+            Rec::Flush(f) => flushes.push(f),
+        };
+        take(first, &mut batch);
+        while batch.len() < 5000 {
+            match rx.try_recv() {
+                Ok(m) => take(m, &mut batch),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            if let Err(e) = blocking(&svc, move |s| s.runs().append_logs(&batch)).await {
+                failed.get_or_insert(e);
+            }
+        }
+        for f in flushes {
+            let _ = f.send(failed.clone());
+        }
+    }
+}
+
+impl Run {
+    fn emit(&self, e: RunEvent) {
+        let _ = self.all_events.send(e.clone());
+        let _ = self.run_events.send(e);
+    }
+
+    fn log(&self, l: ExecutionLog) {
+        let _ = self.logs.send(Rec::Log(l));
+    }
+
+    async fn flush(&self) -> Option<Error> {
+        let (tx, rx) = oneshot::channel();
+        if self.logs.send(Rec::Flush(tx)).is_err() {
+            return Some(Error::internal("the log recorder stopped"));
+        }
+        rx.await.unwrap_or_else(|_| Some(Error::internal("the log recorder stopped")))
+    }
+
+    /// The time of a new log row (`at`, or now), remembered so the closing line can come last.
+    fn stamp(&self, at: Option<Timestamp>) -> Timestamp {
+        let t = at.unwrap_or_else(Timestamp::now);
+        self.last_stamp.fetch_max(t.millis(), std::sync::atomic::Ordering::Relaxed);
+        t
+    }
+
+    fn bounded(&self, v: &Json) -> Json {
+        bounded(v, self.cfg.log_output_limit)
+    }
+
+    /// Runs step `i`'s agent on resolved inputs. What the agent reports on the way (a code
+    /// agent's console, a child execution's id) becomes running rows of the step.
+    async fn call_agent(
+        &self,
+        i: usize,
+        started: Timestamp,
+        agent: &Agent,
+        inputs: Json,
+    ) -> std::result::Result<Produced, AgentError> {
+        let step = &self.steps[i];
+        let log = |level: LogLevel, message: String, metadata: Json| {
+            self.log(self.step_log(i, level, StepStatus::Running, message, metadata, started, None))
+        };
+        let cx = AgentCtx {
+            env: &self.env,
+            engine: &self.engine,
+            execution_id: self.exec_id,
+            step_key: &step.step_key,
+            lineage: &self.lineage,
+            timeout: Duration::from_millis(step.timeout_ms.max(1) as u64),
+            log: &log,
+        };
+        agents::run(&cx, agent, step, inputs).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step_log(
+        &self,
+        i: usize,
+        level: LogLevel,
+        status: StepStatus,
+        message: String,
+        metadata: Json,
+        started: Timestamp,
+        completed: Option<Timestamp>,
+    ) -> ExecutionLog {
+        let s = &self.steps[i];
+        ExecutionLog {
+            id: new_id(),
+            execution_id: self.exec_id,
+            workflow_step_id: Some(s.id),
+            level,
+            message,
+            metadata,
+            step_key: Some(s.step_key.clone()),
+            step_status: Some(status),
+            step_started_at: Some(started),
+            step_completed_at: completed,
+            step_duration_ms: completed.map(|c| (c.millis() - started.millis()).max(0)),
+            created_at: self.stamp(completed),
+        }
+    }
+
+    /// The scope of a step: the inputs, the metadata and the outputs of the steps it names.
+    fn scope_for(&self, i: usize, outputs: &[Option<Arc<Json>>]) -> Arc<StepScope> {
+        Arc::new(StepScope {
+            inputs: self.inputs.clone(),
+            metadata: self.metadata.clone(),
+            steps: self.graph.step_refs[i]
+                .iter()
+                .map(|&j| (self.steps[j].step_key.clone(), outputs[j].clone()))
+                .collect(),
+            extra: Vec::new(),
+        })
+    }
+}
+
+/// JSON bounded in size: small values as they are, large ones as a preview of their text.
+pub fn bounded(v: &Json, limit: usize) -> Json {
+    let text = v.to_string();
+    if text.len() <= limit {
+        return v.clone();
+    }
+    let mut cut = limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    json!({ "truncated": true, "bytes": text.len(), "preview": &text[..cut] })
+}
+
+/// What a step's templates can read.
+struct StepScope {
+    inputs: Arc<Json>,
+    metadata: Arc<Json>,
+    /// The steps it names: None when skipped or failed.
+    steps: Vec<(String, Option<Arc<Json>>)>,
+    /// Loop items: `item`, `index`.
+    extra: Vec<(&'static str, Json)>,
+}
+
+impl Scope for StepScope {
+    fn root(&self, name: &str) -> Option<Root<'_>> {
+        if let Some((_, v)) = self.extra.iter().find(|(n, _)| *n == name) {
+            return Some(Root::Value(v));
+        }
+        match name {
+            plan::INPUTS => Some(Root::Value(&self.inputs)),
+            plan::METADATA => Some(Root::Value(&self.metadata)),
+            _ => self.steps.iter().find(|(k, _)| k == name).map(|(_, o)| match o {
+                Some(v) => Root::Step(v),
+                None => Root::Absent,
+            }),
+        }
+    }
+}
+
+/// How a step ended.
+struct StepDone {
+    idx: usize,
+    status: StepStatus,
+    output: Option<Arc<Json>>,
+    condition: Option<bool>,
+    error: Option<String>,
+    duration_ms: i64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum St {
+    Waiting,
+    Running,
+    Done(StepStatus),
+}
+
+enum End {
+    Cancelled,
+    Timeout,
+    /// Ended from outside (the executions service's cancel): the row's status.
+    External(ExecutionStatus),
+    /// A step with on_error fail failed.
+    Stopped(String),
+}
+
+fn when_of(step: &WorkflowStep) -> bool {
+    match step.config.get("when") {
+        Some(Json::Bool(b)) => *b,
+        Some(Json::String(s)) => !s.trim().eq_ignore_ascii_case("false"),
+        _ => true,
+    }
+}
+
+/// [`schedule`] as a boxed `Send` future: a run's steps may start child runs (workflow agents),
+/// and the box ends that cycle of future types.
+fn boxed_schedule(
+    run: Arc<Run>,
+    cancel: CancellationToken,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Execution>> + Send>> {
+    Box::pin(schedule(run, cancel))
+}
+
+async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution> {
+    let n = run.steps.len();
+    let t0 = Instant::now();
+    let opening = run_log(
+        run.exec_id,
+        LogLevel::Info,
+        "Workflow execution started",
+        json!({ "workflowId": run.workflow.id, "workflowName": run.workflow.name, "stepsTotal": n }),
+    );
+    let id = run.exec_id;
+    match blocking(&run.svc, move |s| s.runs().begin(id, opening)).await {
+        Ok(_) => {}
+        Err(e) => {
+            // Ended from outside before it began (a cancel of the pending execution).
+            let row = blocking(&run.svc, move |s| s.executions().get(id)).await?.execution;
+            if row.status.is_terminal() {
+                run.emit(RunEvent::RunFinished {
+                    execution_id: id,
+                    status: row.status,
+                    duration_ms: row.duration_ms.unwrap_or(0),
+                    error: row.error_message.clone(),
+                });
+                return Ok(row);
+            }
+            return Err(e);
+        }
+    }
+    run.emit(RunEvent::RunStarted {
+        execution_id: id,
+        workflow_id: run.workflow.id,
+        workflow_name: run.workflow.name.clone(),
+        steps_total: n,
+    });
+
+    let mut st = vec![St::Waiting; n];
+    let mut pending: Vec<usize> = run.graph.deps.iter().map(Vec::len).collect();
+    let mut outputs: Vec<Option<Arc<Json>>> = vec![None; n];
+    let mut conditions: Vec<Option<bool>> = vec![None; n];
+    let mut durations: Vec<i64> = vec![0; n];
+    let mut errors: Vec<(usize, String)> = Vec::new();
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+    let mut joins: JoinSet<StepDone> = JoinSet::new();
+    let mut task_steps: HashMap<tokio::task::Id, usize> = HashMap::new();
+    let deadline = tokio::time::Instant::now() + run.time_limit;
+    let mut poll = tokio::time::interval(run.cfg.poll_interval);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let limit = run.cfg.concurrency.max(1);
+    let mut end: Option<End> = None;
+
+    let release = |i: usize, pending: &mut Vec<usize>, ready: &mut BTreeSet<usize>| {
+        for &d in &run.graph.dependants[i] {
+            pending[d] -= 1;
+            if pending[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    };
+
+    'run: loop {
+        while joins.len() < limit {
+            let Some(i) = ready.pop_first() else { break };
+            let step = &run.steps[i];
+            let deps = &run.graph.deps[i];
+            let mut reason = None;
+            if let Some(&d) = deps
+                .iter()
+                .find(|&&d| st[d] == St::Done(StepStatus::Failed) && step.on_error != ErrorHandling::Continue)
+            {
+                reason = Some(format!("its dependency \"{}\" failed", run.steps[d].step_key));
+            } else if !deps.is_empty() && deps.iter().all(|&d| st[d] == St::Done(StepStatus::Skipped)) {
+                reason = Some("all of its dependencies were skipped".to_string());
+            } else {
+                let want = when_of(step);
+                if let Some(&d) = deps.iter().find(|&&d| conditions[d].is_some_and(|c| c != want)) {
+                    reason = Some(format!(
+                        "condition \"{}\" is {} and the step runs when it is {want}",
+                        run.steps[d].step_key,
+                        conditions[d].unwrap_or_default()
+                    ));
+                }
+            }
+            if let Some(reason) = reason {
+                skip(&run, i, &reason);
+                st[i] = St::Done(StepStatus::Skipped);
+                release(i, &mut pending, &mut ready);
+                continue;
+            }
+            st[i] = St::Running;
+            let scope = run.scope_for(i, &outputs);
+            let h = joins.spawn(exec_step(run.clone(), i, scope));
+            task_steps.insert(h.id(), i);
+        }
+        if joins.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => {
+                end = Some(End::Cancelled);
+                break 'run;
+            }
+            _ = tokio::time::sleep_until(deadline) => {
+                end = Some(End::Timeout);
+                break 'run;
+            }
+            Some(joined) = joins.join_next_with_id() => {
+                let done = match joined {
+                    Ok((tid, d)) => {
+                        task_steps.remove(&tid);
+                        d
+                    }
+                    Err(e) => {
+                        let i = task_steps.remove(&e.id()).unwrap_or(0);
+                        let msg = format!("the step's task failed: {e}");
+                        let now = Timestamp::now();
+                        run.log(run.step_log(i, LogLevel::Error, StepStatus::Failed,
+                            format!("Step \"{}\" failed: {msg}", run.steps[i].step_key), json!({"error": msg}), now, Some(now)));
+                        StepDone { idx: i, status: StepStatus::Failed, output: None, condition: None, error: Some(msg), duration_ms: 0 }
+                    }
+                };
+                let i = done.idx;
+                st[i] = St::Done(done.status);
+                durations[i] = done.duration_ms;
+                outputs[i] = done.output;
+                conditions[i] = done.condition;
+                if let Some(e) = done.error {
+                    errors.push((i, e.clone()));
+                    if run.steps[i].on_error == ErrorHandling::Fail {
+                        end = Some(End::Stopped(run.steps[i].step_key.clone()));
+                        break 'run;
+                    }
+                }
+                release(i, &mut pending, &mut ready);
+            }
+            _ = poll.tick() => {
+                let id = run.exec_id;
+                if let Ok(s) = blocking(&run.svc, move |s| s.runs().status(id)).await {
+                    if s.is_terminal() {
+                        end = Some(End::External(s));
+                        break 'run;
+                    }
+                }
+            }
+        }
+    }
+
+    // Stop whatever still runs, then account for every step that did not end.
+    joins.shutdown().await;
+    let time_limit_ms = run.time_limit.as_millis() as i64;
+    let mut last_rows = Vec::new();
+    if let Some(end) = &end {
+        let (running_failed, why) = match end {
+            End::Cancelled | End::External(_) => (false, "the execution was cancelled".to_string()),
+            End::Timeout => (true, format!("the workflow's time limit of {time_limit_ms} ms was reached")),
+            End::Stopped(k) => (false, format!("step \"{k}\" failed")),
+        };
+        let now = Timestamp::now();
+        #[allow(clippy::needless_range_loop)] // `i` names the step in the rows and events too
+        for i in 0..n {
+            match st[i] {
+                St::Running if running_failed => {
+                    let msg = format!("Stopped: {why}");
+                    errors.push((i, msg.clone()));
+                    st[i] = St::Done(StepStatus::Failed);
+                    last_rows.push(run.step_log(
+                        i,
+                        LogLevel::Error,
+                        StepStatus::Failed,
+                        format!("Step \"{}\" failed: {msg}", run.steps[i].step_key),
+                        json!({ "error": msg }),
+                        now,
+                        Some(now),
+                    ));
+                    emit_finished(&run, i, StepStatus::Failed, 0, Some(msg), None);
+                }
+                St::Running | St::Waiting => {
+                    let reason =
+                        if st[i] == St::Running { format!("stopped: {why}") } else { format!("not run: {why}") };
+                    st[i] = St::Done(StepStatus::Skipped);
+                    last_rows.push(run.step_log(
+                        i,
+                        LogLevel::Info,
+                        StepStatus::Skipped,
+                        format!("Step \"{}\" skipped: {reason}", run.steps[i].step_key),
+                        json!({ "reason": reason }),
+                        now,
+                        Some(now),
+                    ));
+                    emit_finished(&run, i, StepStatus::Skipped, 0, None, Some(reason));
+                }
+                St::Done(_) => {}
+            }
+        }
+    }
+
+    let count = |s: StepStatus| st.iter().filter(|x| **x == St::Done(s)).count();
+    let (completed, failed, skipped) =
+        (count(StepStatus::Completed), count(StepStatus::Failed), count(StepStatus::Skipped));
+    let step_error = |(i, e): &(usize, String)| format!("Step \"{}\" failed: {e}", run.steps[*i].step_key);
+    let (status, error_message) = match &end {
+        Some(End::Cancelled) => (ExecutionStatus::Cancelled, None),
+        Some(End::External(s)) => (*s, None),
+        Some(End::Timeout) => (
+            ExecutionStatus::Timeout,
+            Some(format!("Execution timed out: the workflow's time limit of {time_limit_ms} ms was reached")),
+        ),
+        Some(End::Stopped(_)) => (ExecutionStatus::Failed, errors.first().map(step_error)),
+        None if failed > 0 => (ExecutionStatus::Failed, errors.first().map(step_error)),
+        None => (ExecutionStatus::Completed, None),
+    };
+    let error_stack = (errors.len() > 1).then(|| errors.iter().map(step_error).collect::<Vec<_>>().join("\n"));
+    let output_data = output_data(&run, &outputs);
+    let closing = run_log(
+        run.exec_id,
+        match status {
+            ExecutionStatus::Completed => LogLevel::Info,
+            ExecutionStatus::Cancelled => LogLevel::Warn,
+            _ => LogLevel::Error,
+        },
+        format!("Workflow execution {}", status.as_str()),
+        json!({
+            "durationMs": t0.elapsed().as_millis() as i64,
+            "stepsCompleted": completed,
+            "stepsFailed": failed,
+            "stepsSkipped": skipped,
+        }),
+    );
+    // The closing line sorts after every row of the run (rows of one millisecond sort by step
+    // key, and the closing line has none).
+    let mut closing = closing;
+    let last = run.last_stamp.load(std::sync::atomic::Ordering::Relaxed);
+    if closing.created_at.millis() <= last {
+        closing.created_at = Timestamp::from_millis(last + 1);
+    }
+    last_rows.push(closing);
+    let agents: Vec<AgentUse> = (0..n)
+        .filter(|&i| matches!(st[i], St::Done(StepStatus::Completed | StepStatus::Failed)))
+        .filter(|&i| matches!(run.steps[i].step_type, WorkflowStepType::Agent | WorkflowStepType::Loop))
+        .filter_map(|i| {
+            let a = run.steps[i].agent_id.filter(|a| run.agents.contains_key(a))?;
+            Some(AgentUse {
+                agent_id: a,
+                duration_ms: durations[i],
+                succeeded: st[i] == St::Done(StepStatus::Completed),
+            })
+        })
+        .collect();
+    let log_error = run.flush().await;
+    let finish = FinishRun {
+        execution_id: run.exec_id,
+        status,
+        output_data,
+        error_message: error_message.clone(),
+        error_stack: match (error_stack, log_error) {
+            (s, None) => s,
+            (s, Some(e)) => Some(format!(
+                "{}Some log rows could not be written: {}",
+                s.map(|s| s + "\n").unwrap_or_default(),
+                e.message
+            )),
+        },
+        steps_completed: completed as i64,
+        steps_failed: failed as i64,
+        agents,
+        logs: last_rows,
+        cancelled_by_user: matches!(end, Some(End::Cancelled)),
+    };
+    let result = blocking(&run.svc, move |s| s.runs().finish(finish)).await;
+    match &result {
+        Ok(e) => run.emit(RunEvent::RunFinished {
+            execution_id: e.id,
+            status: e.status,
+            duration_ms: e.duration_ms.unwrap_or(0),
+            error: e.error_message.clone(),
+        }),
+        Err(e) => run.emit(RunEvent::RunFinished {
+            execution_id: run.exec_id,
+            status,
+            duration_ms: t0.elapsed().as_millis() as i64,
+            error: Some(e.message.clone()),
+        }),
+    }
+    result
+}
+
+fn emit_finished(
+    run: &Run,
+    i: usize,
+    status: StepStatus,
+    duration_ms: i64,
+    error: Option<String>,
+    reason: Option<String>,
+) {
+    run.emit(RunEvent::StepFinished {
+        execution_id: run.exec_id,
+        step_key: run.steps[i].step_key.clone(),
+        status,
+        duration_ms,
+        error,
+        reason,
+    });
+}
+
+fn skip(run: &Run, i: usize, reason: &str) {
+    let now = Timestamp::now();
+    run.log(run.step_log(
+        i,
+        LogLevel::Info,
+        StepStatus::Skipped,
+        format!("Step \"{}\" skipped: {reason}", run.steps[i].step_key),
+        json!({ "reason": reason }),
+        now,
+        Some(now),
+    ));
+    emit_finished(run, i, StepStatus::Skipped, 0, None, Some(reason.to_string()));
+}
+
+/// Every step's output by step key (bounded), then the declared workflow outputs
+/// (`definition.outputs`) that can be read and do not share a step's key: a declaration with a
+/// `value` template is resolved against every step; otherwise the newest step output (in
+/// dependency order) holding a field of that name gives it.
+fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
+    let mut out = Map::new();
+    let mut budget = run.cfg.total_output_limit;
+    for (i, s) in run.steps.iter().enumerate() {
+        if let Some(o) = &outputs[i] {
+            let limit = run.cfg.output_limit.min(budget);
+            let v = bounded(o, limit);
+            budget = budget.saturating_sub(v.to_string().len().min(limit));
+            out.insert(s.step_key.clone(), v);
+        }
+    }
+    if let Some(decl) = run.workflow.definition.get("outputs").and_then(Json::as_object) {
+        let scope = StepScope {
+            inputs: run.inputs.clone(),
+            metadata: run.metadata.clone(),
+            steps: run.steps.iter().enumerate().map(|(i, s)| (s.step_key.clone(), outputs[i].clone())).collect(),
+            extra: Vec::new(),
+        };
+        let order = turbocat_domain::graph::topological_order(&run.steps);
+        for (name, spec) in decl {
+            if out.contains_key(name) {
+                continue;
+            }
+            let from_template = spec
+                .get("value")
+                .and_then(Json::as_str)
+                .filter(|s| template::has_ref(s))
+                .and_then(|t| template::resolve_str(t, &scope).ok());
+            let found = from_template
+                .or_else(|| order.iter().rev().find_map(|&i| outputs[i].as_ref().and_then(|o| o.get(name)).cloned()));
+            if let Some(v) = found {
+                out.insert(name.clone(), bounded(&v, run.cfg.output_limit.min(budget.max(1))));
+            }
+        }
+    }
+    Json::Object(out)
+}
+
+async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
+    let step = &run.steps[i];
+    let key = step.step_key.clone();
+    let started = Timestamp::now();
+    let fail = |msg: String, attempts: u32| {
+        let now = Timestamp::now();
+        run.log(run.step_log(
+            i,
+            LogLevel::Error,
+            StepStatus::Failed,
+            format!("Step \"{key}\" failed: {msg}"),
+            json!({ "error": msg, "attempts": attempts }),
+            started,
+            Some(now),
+        ));
+        let d = (now.millis() - started.millis()).max(0);
+        emit_finished(&run, i, StepStatus::Failed, d, Some(msg.clone()), None);
+        StepDone { idx: i, status: StepStatus::Failed, output: None, condition: None, error: Some(msg), duration_ms: d }
+    };
+    // Loop inputs are resolved per item.
+    let resolved = if step.step_type == WorkflowStepType::Loop {
+        Ok(step.inputs.clone())
+    } else {
+        template::resolve(&step.inputs, &*scope)
+    };
+    let inputs = match resolved {
+        Ok(v) => v,
+        Err(e) => {
+            run.log(run.step_log(
+                i,
+                LogLevel::Info,
+                StepStatus::Running,
+                format!("Step \"{key}\" started"),
+                json!({ "inputs": run.bounded(&step.inputs) }),
+                started,
+                None,
+            ));
+            return fail(e, 1);
+        }
+    };
+    let shown = run.bounded(&inputs);
+    run.log(run.step_log(
+        i,
+        LogLevel::Info,
+        StepStatus::Running,
+        format!("Step \"{key}\" started"),
+        json!({ "inputs": shown }),
+        started,
+        None,
+    ));
+    run.emit(RunEvent::StepStarted { execution_id: run.exec_id, step_key: key.clone(), inputs: shown });
+    let attempts = if step.on_error == ErrorHandling::Retry { 1 + step.retry_count.max(0) as u32 } else { 1 };
+    let per_attempt = Duration::from_millis(step.timeout_ms.max(1) as u64);
+    let mut attempt = 1;
+    let produced = loop {
+        let r = match tokio::time::timeout(per_attempt, attempt_once(&run, i, &scope, &inputs, started)).await {
+            Ok(r) => r,
+            Err(_) => Err(AgentError::Retryable(format!("Timed out after {} ms", step.timeout_ms))),
+        };
+        match r {
+            Ok(p) => break Ok(p),
+            Err(AgentError::Retryable(e)) if attempt < attempts => {
+                let delay = step.retry_delay_ms.max(0) as u64 * u64::from(attempt);
+                run.log(run.step_log(
+                    i,
+                    LogLevel::Warn,
+                    StepStatus::Running,
+                    format!("Step \"{key}\" attempt {attempt} of {attempts} failed: {e}; retrying in {delay} ms"),
+                    json!({ "attempt": attempt, "error": e, "delayMs": delay }),
+                    started,
+                    None,
+                ));
+                run.emit(RunEvent::StepRetry {
+                    execution_id: run.exec_id,
+                    step_key: key.clone(),
+                    attempt,
+                    delay_ms: delay,
+                    error: e,
+                });
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+                attempt += 1;
+            }
+            Err(e) => break Err(e.into_message()),
+        }
+    };
+    let produced = match produced {
+        Ok(p) => p,
+        Err(e) => return fail(e, attempt),
+    };
+    let condition = (step.step_type == WorkflowStepType::Condition).then(|| expr::truthy(&produced.result));
+    let view =
+        template::Produced { output: &produced.output, result: &produced.result, response: produced.response.as_ref() };
+    let output = match template::apply_outputs(&step.outputs, &view, &*scope) {
+        Ok(o) => o,
+        Err(e) => return fail(format!("outputs mapping: {e}"), attempt),
+    };
+    let now = Timestamp::now();
+    let d = (now.millis() - started.millis()).max(0);
+    run.log(run.step_log(
+        i,
+        LogLevel::Info,
+        StepStatus::Completed,
+        format!("Step \"{key}\" completed"),
+        json!({ "output": run.bounded(&output), "attempts": attempt }),
+        started,
+        Some(now),
+    ));
+    emit_finished(&run, i, StepStatus::Completed, d, None, None);
+    StepDone {
+        idx: i,
+        status: StepStatus::Completed,
+        output: Some(Arc::new(output)),
+        condition,
+        error: None,
+        duration_ms: d,
+    }
+}
+
+fn number_of(v: &Json) -> Option<u64> {
+    match v {
+        Json::Number(n) => n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64),
+        Json::String(s) => s.trim().parse::<f64>().ok().filter(|f| *f >= 0.0).map(|f| f as u64),
+        _ => None,
+    }
+}
+
+/// One attempt of a step's work.
+async fn attempt_once(
+    run: &Arc<Run>,
+    i: usize,
+    scope: &Arc<StepScope>,
+    inputs: &Json,
+    started: Timestamp,
+) -> std::result::Result<Produced, AgentError> {
+    let step = &run.steps[i];
+    match step.step_type {
+        WorkflowStepType::Agent => match step.agent_id {
+            None => Ok(Produced::plain(inputs.clone())),
+            Some(id) => {
+                let agent = run
+                    .agents
+                    .get(&id)
+                    .ok_or_else(|| AgentError::Permanent(format!("Agent {id} does not exist or was deleted")))?;
+                run.call_agent(i, started, agent, inputs.clone()).await
+            }
+        },
+        WorkflowStepType::Condition => {
+            let value = match step.config.get("condition") {
+                Some(Json::String(src)) => expr::evaluate(src, &**scope)?,
+                Some(Json::Bool(b)) => *b,
+                _ => return Err("A condition step needs config.condition".into()),
+            };
+            Ok(Produced { output: json!({ "result": value }), result: Json::Bool(value), response: None })
+        }
+        WorkflowStepType::Parallel => Ok(Produced::plain(json!({}))),
+        WorkflowStepType::Wait => {
+            let raw = step.config.get("waitMs").or_else(|| step.config.get("durationMs")).cloned().unwrap_or(json!(0));
+            let v = template::resolve(&raw, &**scope)?;
+            let ms = number_of(&v)
+                .ok_or_else(|| format!("A wait step needs config.waitMs as a number of milliseconds (got {v})"))?;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(Produced::plain(json!({ "waitedMs": ms })))
+        }
+        WorkflowStepType::Loop => run_loop(run, i, scope, started).await.map_err(AgentError::from),
+    }
+}
+
+/// A loop step: its agent (or a pass-through) once per item of `config.items`, with the step
+/// inputs plus `item` and `index`, `config.concurrency` at a time (default 1).
+async fn run_loop(
+    run: &Arc<Run>,
+    i: usize,
+    scope: &Arc<StepScope>,
+    started: Timestamp,
+) -> std::result::Result<Produced, String> {
+    let step = &run.steps[i];
+    let raw = step.config.get("items").ok_or("A loop step needs config.items (a template yielding an array)")?;
+    let items = match template::resolve(raw, &**scope)? {
+        Json::Array(a) => a,
+        other => return Err(format!("config.items must be an array (got {})", template::kind(&other))),
+    };
+    let concurrency = step.config.get("concurrency").and_then(number_of).unwrap_or(1).clamp(1, 100) as usize;
+    let count = items.len();
+    let mut results = vec![Json::Null; count];
+    let mut failures = Vec::new();
+    let mut set: JoinSet<(usize, std::result::Result<Json, String>)> = JoinSet::new();
+    let mut items = items.into_iter().enumerate();
+    loop {
+        while set.len() < concurrency {
+            let Some((index, item)) = items.next() else { break };
+            let (run, scope) = (run.clone(), scope.clone());
+            set.spawn(async move {
+                let out = loop_item(&run, i, &scope, item, index, started).await;
+                (index, out)
+            });
+        }
+        let Some(joined) = set.join_next().await else { break };
+        let (index, out) = joined.map_err(|e| format!("a loop item's task failed: {e}"))?;
+        match out {
+            Ok(v) => results[index] = v,
+            Err(e) if step.on_error == ErrorHandling::Continue => failures.push(json!({ "index": index, "error": e })),
+            Err(e) => return Err(format!("item {index} failed: {e}")),
+        }
+    }
+    let mut output = json!({ "items": results, "count": count });
+    if !failures.is_empty() {
+        output["errors"] = Json::Array(failures);
+    }
+    let result = output["items"].clone();
+    Ok(Produced { output, result, response: None })
+}
+
+async fn loop_item(
+    run: &Arc<Run>,
+    i: usize,
+    scope: &StepScope,
+    item: Json,
+    index: usize,
+    started: Timestamp,
+) -> std::result::Result<Json, String> {
+    let step = &run.steps[i];
+    let item_scope = StepScope {
+        inputs: scope.inputs.clone(),
+        metadata: scope.metadata.clone(),
+        steps: scope.steps.clone(),
+        extra: vec![("item", item.clone()), ("index", json!(index))],
+    };
+    let mut inputs = template::resolve(&step.inputs, &item_scope)?;
+    if let Json::Object(m) = &mut inputs {
+        m.entry("item").or_insert(item);
+        m.entry("index").or_insert(json!(index));
+    }
+    match step.agent_id {
+        None => Ok(inputs),
+        Some(id) => {
+            let agent = run.agents.get(&id).ok_or_else(|| format!("Agent {id} does not exist or was deleted"))?;
+            run.call_agent(i, started, agent, inputs).await.map(|p| p.output).map_err(AgentError::into_message)
+        }
+    }
+}

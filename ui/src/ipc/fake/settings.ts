@@ -1,0 +1,106 @@
+// The in-memory Settings area and local profile: made-up paths, backups and transfers that
+// report success without touching files, and a profile whose preferences hold the theme.
+import type { SettingsInfo } from '../../bindings/SettingsInfo';
+import type { User } from '../../bindings/User';
+import type { JsonValue } from '../../bindings/serde_json/JsonValue';
+import type { AccountApi, SettingsApi } from '../backend';
+import type { FieldError } from '../types';
+import { audit, changed, fail, now, USER } from './core';
+
+const DIR = '/home/you/.local/share/dev.turbocat.desktop';
+
+const info: SettingsInfo = {
+  databasePath: `${DIR}/turbocat.sqlite`,
+  backupsDir: `${DIR}/backups`,
+  schemaVersion: 2,
+  settingsFile: `${DIR}/turbocat.settings.json`,
+  seedDemoOnFirstStart: true,
+  seedEnvOverride: null,
+};
+
+export const profile: User = {
+  id: USER,
+  email: 'me@turbocat.local',
+  fullName: 'Local User',
+  avatarUrl: null,
+  role: 'ADMIN',
+  isActive: true,
+  emailVerified: false,
+  emailVerifiedAt: null,
+  lastLoginAt: null,
+  preferences: { theme: 'system' },
+  createdAt: '2025-01-01T09:00:00.000Z',
+  updatedAt: '2025-01-01T09:00:00.000Z',
+  deletedAt: null,
+};
+
+const stamp = () => now().replace(/[-:]/g, '').replace(/\..*/, '');
+
+export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profileUpdate' | 'preferencesUpdate'> = {
+  async settingsGet() {
+    return structuredClone(info);
+  },
+  async settingsSetSeed(enabled) {
+    info.seedDemoOnFirstStart = enabled;
+    return structuredClone(info);
+  },
+  async settingsReveal() {
+    fail('INTERNAL', 'The browser preview cannot open a file manager; run the app.');
+  },
+  async dbBackup() {
+    return `${info.backupsDir}/turbocat-manual-${stamp()}.sqlite`;
+  },
+  async dbRestore() {
+    changed();
+    return { restoredFrom: `${info.backupsDir}/turbocat-manual.sqlite`, previousBackup: `${info.backupsDir}/turbocat-pre-restore-${stamp()}.sqlite` };
+  },
+  async bundleExport() {
+    return { path: '/home/you/turbocat-export.json', agents: 2, workflows: 1, templates: 1 };
+  },
+  async bundleImport(options) {
+    changed();
+    const n = options.asCopies;
+    return {
+      path: '/home/you/turbocat-export.json',
+      report: {
+        agentsCreated: n ? 2 : 0,
+        agentsReplaced: n ? 0 : 2,
+        workflowsCreated: n ? 1 : 0,
+        workflowsReplaced: n ? 0 : 1,
+        stepsWritten: 2,
+        templatesCreated: n ? 1 : 0,
+        templatesReplaced: n ? 0 : 1,
+      },
+    };
+  },
+
+  async profileGet() {
+    return structuredClone(profile);
+  },
+  async profileUpdate(input) {
+    const fields: FieldError[] = [];
+    if (input.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim()))
+      fields.push({ field: 'email', message: `Invalid email address ${JSON.stringify(input.email)}` });
+    if (fields.length > 0) fail('VALIDATION_ERROR', fields[0]!.message, fields);
+    const before = structuredClone(profile);
+    if (input.email !== undefined) profile.email = input.email.trim().toLowerCase();
+    if (input.fullName !== undefined) profile.fullName = input.fullName?.trim() || null;
+    if (input.avatarUrl !== undefined) profile.avatarUrl = input.avatarUrl;
+    profile.updatedAt = now();
+    audit('user.update', 'user', USER, { email: { before: before.email, after: profile.email } });
+    changed();
+    return structuredClone(profile);
+  },
+  async preferencesUpdate(patch) {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) fail('VALIDATION_ERROR', 'preferences must be an object');
+    const prefs = profile.preferences as { [key in string]: JsonValue };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === undefined) delete prefs[k];
+      else prefs[k] = v;
+    }
+    profile.updatedAt = now();
+    audit('user.update', 'user', USER, { preferences: { after: structuredClone(prefs) } });
+    changed();
+    return structuredClone(prefs);
+  },
+};

@@ -181,6 +181,10 @@ say "Xvfb on display $DISPLAY"
 mkdir -p "$SCREENSHOTS"
 rm -f "$SCREENSHOTS"/*.png
 
+# Without a GPU the app turns off WebKit's OpenGL compositing (src-tauri/src/rendering.rs), but
+# WebKitWebDriver's screenshots hang without it: keep the GL path for the tests (the app leaves
+# variables that are already set alone).
+export WEBKIT_DISABLE_COMPOSITING_MODE=0 GDK_GL=
 export TURBOCAT_E2E_APP="$APP" TURBOCAT_E2E_DRIVER="$DRIVER" TURBOCAT_E2E_PORT="$PORT"
 export TURBOCAT_E2E_SCREENSHOTS="$SCREENSHOTS" TURBOCAT_E2E_RUN_DIR="$RUN_DIR"
 if [[ -n ${1:-} ]]; then export TURBOCAT_E2E_SPEC="$1"; fi

@@ -35,7 +35,11 @@ async fn a_workflow_agent_runs_a_child_execution_and_returns_its_output() {
         json!({"inputs": {"x": {"type": "number", "required": true}, "unit": {"type": "string", "default": "kg"}},
                "outputs": {"answer": {"value": "{{double.y}}"}}}),
         vec![
-            pass("echo", &[], json!({"got": "{{inputs.x}}", "unit": "{{inputs.unit}}", "how": "{{metadata.triggerType}}"})),
+            pass(
+                "echo",
+                &[],
+                json!({"got": "{{inputs.x}}", "unit": "{{inputs.unit}}", "how": "{{metadata.triggerType}}"}),
+            ),
             StepInput {
                 inputs: Some(json!({"y": "{{echo.got}} {{echo.unit}}"})),
                 ..st("double", WorkflowStepType::Agent, &["echo"])
@@ -69,14 +73,19 @@ async fn a_workflow_agent_runs_a_child_execution_and_returns_its_output() {
     assert_eq!(kid.status, ExecutionStatus::Completed);
     assert_eq!(kid.trigger_type, TriggerType::Event);
     assert_eq!(kid.trigger_data["parentExecutionId"], json!(x.id.to_string()));
-    assert_eq!((kid.trigger_data["parentStepKey"].clone(), kid.trigger_data["depth"].clone()), (json!("call"), json!(1)));
+    assert_eq!(
+        (kid.trigger_data["parentStepKey"].clone(), kid.trigger_data["depth"].clone()),
+        (json!("call"), json!(1))
+    );
     assert_eq!(kid.input_data, json!({"x": 7, "unit": "kg"}), "mapped inputs, defaults filled");
     assert_eq!(kid.output_data["echo"]["how"], json!("EVENT"));
     assert_eq!(kid.output_data["answer"], json!("7 kg"));
     let parent_logs = logs(&env, x.id);
     assert!(
-        parent_logs.iter().any(|l| l.step_key.as_deref() == Some("call")
-            && l.metadata["childExecutionId"] == json!(kid.id.to_string())),
+        parent_logs
+            .iter()
+            .any(|l| l.step_key.as_deref() == Some("call")
+                && l.metadata["childExecutionId"] == json!(kid.id.to_string())),
         "the parent step logs its child's id"
     );
     assert_eq!(logs(&env, kid.id).last().unwrap().message, "Workflow execution completed");
@@ -117,7 +126,10 @@ async fn a_recursion_beyond_the_depth_limit_stops_with_a_clear_error() {
     assert_eq!(x.status, ExecutionStatus::Failed);
     let msg = x.error_message.unwrap();
     assert!(msg.starts_with("Step \"again\" failed: Workflow depth limit reached: \"Recursive\" → "), "{msg}");
-    assert!(msg.ends_with("would nest child workflows 6 deep, and the limit is 5 (the workflow calls itself)"), "{msg}");
+    assert!(
+        msg.ends_with("would nest child workflows 6 deep, and the limit is 5 (the workflow calls itself)"),
+        "{msg}"
+    );
     assert_eq!(msg.matches("\"Recursive\"").count(), 7, "the chain: the root, five children, the refused one: {msg}");
     // The root and five children ran, all failed with the same message; the sixth never existed.
     let runs = executions_of(&env, wf);
@@ -249,10 +261,7 @@ async fn an_llm_step_calls_an_openai_compatible_server() {
     let (x, _) = run_all(&e, wf, json!({})).await;
     assert_eq!(x.status, ExecutionStatus::Failed);
     let msg = x.error_message.unwrap();
-    assert!(
-        msg.contains("no LLM endpoint is configured") && msg.contains("turbocat settings llm --base-url"),
-        "{msg}"
-    );
+    assert!(msg.contains("no LLM endpoint is configured") && msg.contains("turbocat settings llm --base-url"), "{msg}");
     assert!(server.hits().is_empty());
 
     point_llm_at(&env, &server);
@@ -330,7 +339,10 @@ async fn llm_refusals_are_retried_or_reported() {
         .unwrap();
     let (x, _) = run_all(&e, flaky, json!({})).await;
     let msg = x.error_message.unwrap();
-    assert!(msg.contains(&format!("Cannot reach the LLM endpoint http://127.0.0.1:{port}/v1/chat/completions")), "{msg}");
+    assert!(
+        msg.contains(&format!("Cannot reach the LLM endpoint http://127.0.0.1:{port}/v1/chat/completions")),
+        "{msg}"
+    );
     // Settings are checked.
     let bad = env.svc.llm_settings().set(turbocat_services::llm_settings::LlmSettings {
         base_url: Some("localhost:11434".into()),
@@ -370,7 +382,11 @@ fn the_seed_llm_summarizer_and_email_sender_run_through_the_command_line() {
             c.env("TURBOCAT_LLM_API_KEY", k);
         }
         let out = c.output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     assert_eq!(tc(&["db", "seed"], None).0, Some(0));
     let svc = turbocat_services::Services::open(&db, Default::default()).unwrap();
@@ -401,7 +417,9 @@ fn the_seed_llm_summarizer_and_email_sender_run_through_the_command_line() {
         })
         .unwrap();
     drop(svc);
-    let input = json!({"text": "A long article about calm.", "notifyEmail": "a@example.com", "mailUrl": mail.url("/send")}).to_string();
+    let input =
+        json!({"text": "A long article about calm.", "notifyEmail": "a@example.com", "mailUrl": mail.url("/send")})
+            .to_string();
 
     // Before the endpoint is set, the run fails saying how to set it.
     let (code, out, _) = tc(&["run", "Summarize and notify", "--input", &input], None);
@@ -431,9 +449,222 @@ fn the_seed_llm_summarizer_and_email_sender_run_through_the_command_line() {
     assert_eq!(hit.headers.get("authorization").map(String::as_str), Some("Bearer sk-test"));
     let asked = body_of(&hit);
     assert_eq!((asked["model"].clone(), asked["max_tokens"].clone()), (json!("test-model"), json!(2000)));
-    assert_eq!(asked["messages"][0], json!({"role": "system", "content": "Uses AI to summarize and analyze text content"}));
+    assert_eq!(
+        asked["messages"][0],
+        json!({"role": "system", "content": "Uses AI to summarize and analyze text content"})
+    );
     let user = asked["messages"][1]["content"].as_str().unwrap();
     assert!(user.contains("text: A long article about calm.") && user.contains("style: detailed"), "{user}");
     let sent = body_of(&mail.hits().pop().unwrap());
-    assert_eq!(sent, json!({"to": "a@example.com", "subject": "Content Summary", "body": "A calm summary of the article."}));
+    assert_eq!(
+        sent,
+        json!({"to": "a@example.com", "subject": "Content Summary", "body": "A calm summary of the article."})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// code agent: JavaScript in the QuickJS sandbox
+
+fn code_agent(env: &Env, name: &str, config: Json, max_seconds: Option<i64>, max_mb: Option<i64>) -> Uuid {
+    env.svc
+        .agents()
+        .create(turbocat_services::agents::CreateAgent {
+            name: name.into(),
+            agent_type: Some(AgentType::Code),
+            config: Some(config),
+            max_execution_time: max_seconds,
+            max_memory_mb: max_mb,
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+}
+
+/// Waits until no sandbox thread runs: a stopped script's thread really ends.
+async fn sandboxes_end() {
+    let t = Instant::now();
+    while turbocat_engine::agents::code::sandboxes_running() > 0 {
+        assert!(t.elapsed() < Duration::from_secs(10), "a sandbox thread still runs");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_steps_run_javascript_with_inputs_console_and_entry_functions() {
+    let env = Env::empty();
+    let total = code_agent(
+        &env,
+        "Totals",
+        json!({"runtime": "nodejs", "code": "console.log('rows:', inputs.rows.length);\nreturn { total: inputs.rows.reduce((s, r) => s + r.n, 0), first: inputs.rows[0] }"}),
+        None,
+        None,
+    );
+    let shout = code_agent(
+        &env,
+        "Shout",
+        json!({"entryFunction": "shout", "code": "function shout(i) { console.warn('loud'); return i.text.toUpperCase() + '!' }"}),
+        None,
+        None,
+    );
+    let wf = workflow(
+        &env,
+        "Scripts",
+        json!({"inputs": {"words": {"type": "array"}}}),
+        vec![
+            agent_step("sum", &[], total, json!({"rows": [{"n": 1}, {"n": 41}]})),
+            StepInput {
+                outputs: Some(json!({"said": "{{result}}"})),
+                ..agent_step("shout", &["sum"], shout, json!({"text": "total {{sum.result.total}}"}))
+            },
+            StepInput {
+                agent_id: Some(shout),
+                config: Some(json!({"items": "{{inputs.words}}", "concurrency": 2})),
+                inputs: Some(json!({"text": "{{item}}"})),
+                ..st("each", WorkflowStepType::Loop, &["sum"])
+            },
+        ],
+    );
+    let e = engine(&env).await;
+    let (x, _) = run_all(&e, wf, json!({"words": ["a", "b", "c"]})).await;
+    assert_eq!(x.status, ExecutionStatus::Completed, "{:?}", x.error_message);
+    assert_eq!(x.output_data["sum"]["result"], json!({"total": 42, "first": {"n": 1}}));
+    assert!(x.output_data["sum"]["durationMs"].is_u64());
+    assert_eq!(x.output_data["shout"], json!({"said": "TOTAL 42!"}));
+    let each: Vec<Json> =
+        x.output_data["each"]["items"].as_array().unwrap().iter().map(|o| o["result"].clone()).collect();
+    assert_eq!(each, [json!("A!"), json!("B!"), json!("C!")]);
+    // Console lines are log rows of their step, at their level.
+    let l = logs(&env, x.id);
+    let line = l.iter().find(|r| r.message == "rows: 2").expect("the console line");
+    assert_eq!((line.step_key.as_deref(), line.level), (Some("sum"), turbocat_domain::LogLevel::Info));
+    assert_eq!(line.metadata, json!({"console": true}));
+    assert!(l.iter().any(|r| r.message == "loud" && r.level == turbocat_domain::LogLevel::Warn));
+    sandboxes_end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runaway_loop_is_stopped_by_the_time_limit() {
+    let env = Env::empty();
+    // Catching the interruption does not help: it cannot be caught.
+    let spin = json!({"code": "while (true) { try { while (true) {} } catch (e) {} }"});
+    // The agent's limit (1 s) is lower than the step's timeout (30 s).
+    let by_agent = code_agent(&env, "Spinner", spin.clone(), Some(1), None);
+    let wf = workflow(&env, "Spin", json!({}), vec![agent_step("spin", &[], by_agent, json!({}))]);
+    let e = engine(&env).await;
+    let t = Instant::now();
+    let (x, _) = run_all(&e, wf, json!({})).await;
+    assert!(t.elapsed() < Duration::from_secs(5), "stopped at 1 s, not at the step's 30 s");
+    assert_eq!(x.status, ExecutionStatus::Failed);
+    let msg = x.error_message.unwrap();
+    assert!(
+        msg.contains("stopped at its time limit of 1000 ms (the lower of the agent's max execution time, 1 s, and the step's timeout, 30000 ms)"),
+        "{msg}"
+    );
+    sandboxes_end().await;
+
+    // The step's timeout (1 s) is lower than the agent's (300 s).
+    let by_step = code_agent(&env, "Spinner 2", spin, None, None);
+    let wf = workflow(
+        &env,
+        "Spin 2",
+        json!({}),
+        vec![StepInput { timeout_ms: Some(1000), ..agent_step("spin", &[], by_step, json!({})) }],
+    );
+    let t = Instant::now();
+    let (x, _) = run_all(&e, wf, json!({})).await;
+    assert!(t.elapsed() < Duration::from_secs(5));
+    let msg = x.error_message.unwrap();
+    assert!(msg.contains("1000 ms"), "{msg}");
+    sandboxes_end().await;
+
+    // A cancel stops a running script too.
+    let mut h = e.start(RunRequest::manual(wf, json!({}))).await.unwrap();
+    loop {
+        if let Some(RunEvent::StepStarted { .. }) = h.next_event().await {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(turbocat_engine::agents::code::sandboxes_running() >= 1, "the script runs");
+    h.cancel();
+    assert_eq!(h.wait().await.unwrap().status, ExecutionStatus::Cancelled);
+    sandboxes_end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_memory_hungry_script_is_stopped_at_its_limit() {
+    let env = Env::empty();
+    let hog = code_agent(
+        &env,
+        "Hog",
+        json!({"code": "const keep = []; for (;;) keep.push(new Array(10000).fill(keep.length))"}),
+        None,
+        Some(16),
+    );
+    // The same script within a larger limit, but a smaller job: it completes.
+    let fine = code_agent(
+        &env,
+        "Fine",
+        json!({"code": "const keep = []; for (let i = 0; i < 100; i++) keep.push(new Array(10000).fill(i)); return keep.length"}),
+        None,
+        Some(64),
+    );
+    let wf = workflow(
+        &env,
+        "Hungry",
+        json!({}),
+        vec![
+            StepInput {
+                on_error: Some(turbocat_domain::ErrorHandling::Continue),
+                ..agent_step("hog", &[], hog, json!({}))
+            },
+            agent_step("fine", &[], fine, json!({})),
+        ],
+    );
+    let e = engine(&env).await;
+    let t = Instant::now();
+    let (x, _) = run_all(&e, wf, json!({})).await;
+    assert!(t.elapsed() < Duration::from_secs(20));
+    assert_eq!(x.status, ExecutionStatus::Failed);
+    let msg = x.error_message.unwrap();
+    assert!(msg.contains("The script was stopped at its memory limit of 16 MB (the agent's max_memory_mb)"), "{msg}");
+    assert_eq!(x.output_data["fine"]["result"], json!(100));
+    assert_eq!(step_statuses(&env, x.id)["fine"], StepStatus::Completed);
+    sandboxes_end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_escapes_fail() {
+    let env = Env::empty();
+    let e = engine(&env).await;
+    for (i, (code, expect)) in [
+        ("return require('child_process').execSync('id').toString()", "ReferenceError: require is not defined"),
+        ("return process.env.HOME", "ReferenceError: process is not defined"),
+        ("return fetch('http://127.0.0.1:9/').then(r => r.text())", "ReferenceError: fetch is not defined"),
+        ("return import('std').then(std => std.loadFile('/etc/passwd'))", "could not load module 'std'"),
+        ("return import('os').then(os => os.exec(['id']))", "could not load module 'os'"),
+        ("return this.constructor.constructor('return process')().exit(1)", "ReferenceError: process is not defined"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = code_agent(&env, &format!("Escape {i}"), json!({ "code": code }), None, None);
+        let wf = workflow(&env, &format!("Escape {i}"), json!({}), vec![agent_step("try", &[], a, json!({}))]);
+        let (x, _) = run_all(&e, wf, json!({})).await;
+        assert_eq!(x.status, ExecutionStatus::Failed, "{code}");
+        let msg = x.error_message.unwrap();
+        assert!(msg.starts_with("Step \"try\" failed: ") && msg.contains(expect), "{code}: {msg}");
+    }
+    // A module import is not even valid code.
+    let a = code_agent(
+        &env,
+        "Importer",
+        json!({"code": "import fs from 'fs'\nreturn fs.readFileSync('/etc/passwd')"}),
+        None,
+        None,
+    );
+    let wf = workflow(&env, "Importer", json!({}), vec![agent_step("try", &[], a, json!({}))]);
+    let (x, _) = run_all(&e, wf, json!({})).await;
+    assert!(x.error_message.unwrap().contains("SyntaxError"));
+    sandboxes_end().await;
 }

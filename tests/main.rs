@@ -12,6 +12,8 @@ mod dashboard;
 mod data;
 mod engine;
 mod engine_agents;
+mod engine_rerun;
+mod engine_schedule;
 mod executions;
 mod keys_deployments;
 mod migrations;

@@ -27,7 +27,8 @@ const DB_FILE_NAME: &str = "turbocat.sqlite";
 /// Whether the arguments ask for the command line (`turbocat-desktop db status`, …) rather than
 /// the window, so an installed app also serves as the `turbocat` CLI.
 pub fn is_cli_invocation(args: &[std::ffi::OsString]) -> bool {
-    const CLI_WORDS: [&str; 10] = ["db", "export", "import", "run", "settings", "--db", "--json", "--help", "-h", "--version"];
+    const CLI_WORDS: [&str; 10] =
+        ["db", "export", "import", "run", "settings", "--db", "--json", "--help", "-h", "--version"];
     args.get(1).and_then(|a| a.to_str()).is_some_and(|a| CLI_WORDS.contains(&a))
 }
 
@@ -52,6 +53,11 @@ pub fn run() {
                 let _ = warm.services();
             });
             events::watch(app.handle().clone(), Arc::clone(&database));
+            // The engine opens in the background: it marks interrupted runs and starts the
+            // schedules (commands/runs.rs).
+            let runner = Arc::new(commands::runs::Runner::default());
+            commands::runs::open_at_start(app.handle().clone(), Arc::clone(&runner), Arc::clone(&database));
+            app.manage(runner);
             app.manage(database);
             Ok(())
         })
@@ -83,6 +89,8 @@ pub fn run() {
             commands::executions::executions_get,
             commands::executions::executions_logs,
             commands::executions::executions_cancel,
+            commands::runs::executions_run,
+            commands::runs::executions_rerun,
             commands::deployments::deployments_list,
             commands::deployments::deployments_get,
             commands::deployments::deployments_create,

@@ -40,7 +40,15 @@ pub async fn executions_logs(
     with_services(&database, move |services| services.executions().logs(id, &query)).await
 }
 
+/// Cancels an execution: its row ends cancelled now, and a run of this app's engine stops at
+/// once (its steps' work is dropped) rather than at its next look at the row.
 #[tauri::command]
-pub async fn executions_cancel(database: State<'_, Arc<Database>>, id: Uuid) -> CommandResult<Execution> {
-    with_services(&database, move |services| services.executions().cancel(id)).await
+pub async fn executions_cancel(
+    database: State<'_, Arc<Database>>,
+    runner: State<'_, Arc<super::runs::Runner>>,
+    id: Uuid,
+) -> CommandResult<Execution> {
+    let cancelled = with_services(&database, move |services| services.executions().cancel(id)).await?;
+    runner.cancel(id).await;
+    Ok(cancelled)
 }

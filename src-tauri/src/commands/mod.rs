@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod data;
 pub mod deployments;
 pub mod executions;
+pub mod runs;
 pub mod settings;
 pub mod startup;
 pub mod templates;

@@ -52,6 +52,19 @@ async function waitForCount(what, selector, n) {
   });
 }
 
+/**
+ * Replaces a text box's content as a person would: select all, then type. (Element Clear
+ * empties the box behind React's back, and a re-render in between puts the old text back.)
+ * Typing goes through element send-keys: WebKitWebDriver's global key actions drop a
+ * character typed twice in a row ("ee", "{{").
+ */
+async function replaceText(selector, text) {
+  const box = await $(selector);
+  await box.click();
+  await browser.keys(['Control', 'a']);
+  await box.addValue(text);
+}
+
 let workflowId = null;
 
 describe('Workflow canvas', () => {
@@ -63,9 +76,7 @@ describe('Workflow canvas', () => {
     await $('//a[normalize-space(.)="New workflow"]').click();
     await waitForText('the empty canvas', (t) => t.includes('No steps yet'));
 
-    // Element send-keys (setValue/addValue): WebKitWebDriver's global key actions drop a
-    // character typed twice in a row ("ee", "{{").
-    await $('input[aria-label="Workflow name"]').setValue('E2E Canvas Flow');
+    await replaceText('input[aria-label="Workflow name"]', 'E2E Canvas Flow');
     const add = await $('//button[normalize-space(.)="Add step"]');
     for (let i = 0; i < 3; i += 1) await add.click();
     await waitForCount('step nodes', '.react-flow__node', 3);
@@ -80,7 +91,7 @@ describe('Workflow canvas', () => {
     await $('[data-step-key="step_2"]').click();
     await waitForText('the inspector of step_2', (t) => t.includes('Delete step') && t.includes('step_1'));
     await $('//button[normalize-space(.)="Add input"]').click();
-    await $('input[aria-label="Input 1 name"]').setValue('source');
+    await replaceText('input[aria-label="Input 1 name"]', 'source');
     await $('input[aria-label="Input source value"]').addValue('{{');
     const list = await $('ul[role="listbox"]');
     await list.waitForDisplayed();
@@ -93,8 +104,8 @@ describe('Workflow canvas', () => {
 
     // The schedule, with its next run times worked out by the app (workflows_next_runs).
     await $('//button[normalize-space(.)="← Workflow settings"]').click();
-    await $('input[aria-label="Cron expression"]').setValue('0 9 * * 1');
-    await $('input[aria-label="Time zone"]').setValue('Europe/Paris');
+    await replaceText('input[aria-label="Cron expression"]', '0 9 * * 1');
+    await replaceText('input[aria-label="Time zone"]', 'Europe/Paris');
     await browser.waitUntil(async () => (await count('[aria-label="Next runs"] li')) === 5, {
       timeout: 10_000,
       timeoutMsg: 'the next five run times did not show',
@@ -103,6 +114,7 @@ describe('Workflow canvas', () => {
     // Mondays at 09:00 in Paris: 07:00 or 08:00 UTC, a week apart.
     for (const r of runs) expect(new Date(r).getUTCDay()).toBe(1);
     expect(Date.parse(runs[1]) - Date.parse(runs[0])).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000 - 3600 * 1000);
+    await $('[aria-label="Next runs"]').scrollIntoView();
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'workflow-canvas-schedule.png'));
 
     // Tidy up lays the chain out left to right.

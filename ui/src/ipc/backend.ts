@@ -28,6 +28,8 @@ import type { Instantiated } from '../bindings/Instantiated';
 import type { ListParams } from '../bindings/ListParams';
 import type { LogQuery } from '../bindings/LogQuery';
 import type { RelatedRows } from '../bindings/RelatedRows';
+import type { RunEvent } from '../bindings/RunEvent';
+import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import type { RestoreOutcome } from '../bindings/RestoreOutcome';
 import type { SaveAsTemplate } from '../bindings/SaveAsTemplate';
 import type { SettingsInfo } from '../bindings/SettingsInfo';
@@ -93,6 +95,17 @@ export interface ExecutionsApi {
   executionsCancel(id: string): Promise<Execution>;
 }
 
+/** The workflow engine (src-tauri/src/commands/runs.rs). Both return the new execution at once, while it runs. */
+export interface RunsApi {
+  /** Starts a manual run of a workflow; `input` is checked against its declared inputs. */
+  executionsRun(workflowId: string, input: JsonValue): Promise<Execution>;
+  /**
+   * Runs a finished execution again with the same input (its `triggerData.rerunOf` names the
+   * original); `fromFailedStep` reuses the outputs of the steps that completed.
+   */
+  executionsRerun(id: string, fromFailedStep: boolean): Promise<Execution>;
+}
+
 export interface DashboardApi {
   /** Counts, recent runs, runs per day over `query.days` (success rate, duration) and top lists. */
   dashboardStats(query: StatsQuery): Promise<DashboardStats>;
@@ -154,7 +167,7 @@ export interface SettingsApi {
 }
 
 export interface Backend
-  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, DashboardApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
+  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, RunsApi, DashboardApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
   /** Which implementation is in use; the UI shows a notice when it is not the real one. */
   readonly kind: 'tauri' | 'fake';
   /**
@@ -162,6 +175,8 @@ export interface Backend
    * event `db-changed`). Returns the function that stops listening.
    */
   onDataChanged(callback: () => void): () => void;
+  /** Calls `callback` with each event of every run (the Tauri event `run-event`). Returns the function that stops listening. */
+  onRunEvent(callback: (event: RunEvent) => void): () => void;
   /** Tells the shell the first frame with data has been painted (startup measurement). */
   reportFirstPaint(): void;
 }

@@ -4,6 +4,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { toCommandError } from './errors';
 import type { Backend } from './backend';
+import type { RunEvent } from '../bindings/RunEvent';
 
 async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
   try {
@@ -18,6 +19,8 @@ const done = (p: Promise<unknown>): Promise<void> => p.then(() => undefined);
 
 /** Emitted by src-tauri/src/events.rs whenever the database's data version moves. */
 const DB_CHANGED = 'db-changed';
+/** Emitted by src-tauri/src/commands/runs.rs for each event of every run. */
+const RUN_EVENT = 'run-event';
 
 export const tauriBackend: Backend = {
   kind: 'tauri',
@@ -51,6 +54,8 @@ export const tauriBackend: Backend = {
   executionsGet: (id) => call('executions_get', { id }),
   executionsLogs: (id, query) => call('executions_logs', { id, query }),
   executionsCancel: (id) => call('executions_cancel', { id }),
+  executionsRun: (workflowId, input) => call('executions_run', { workflowId, input }),
+  executionsRerun: (id, fromFailedStep) => call('executions_rerun', { id, fromFailedStep }),
 
   dashboardStats: (query) => call('dashboard_stats', { query }),
 
@@ -96,6 +101,20 @@ export const tauriBackend: Backend = {
         else unlisten = fn;
       })
       .catch((reason: unknown) => console.error('cannot listen to db-changed', reason));
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  },
+  onRunEvent(callback) {
+    let stopped = false;
+    let unlisten: (() => void) | undefined;
+    listen<RunEvent>(RUN_EVENT, (event) => callback(event.payload))
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch((reason: unknown) => console.error('cannot listen to run-event', reason));
     return () => {
       stopped = true;
       unlisten?.();

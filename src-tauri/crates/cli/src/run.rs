@@ -2,6 +2,10 @@
 //! through the engine. Progress goes to standard error as it happens, the result to standard
 //! output (with `--json`, the finished execution row as JSON and no progress). Ctrl-C cancels
 //! the run, which is then recorded as cancelled. The exit code is 0 only when the run completed.
+//!
+//! `turbocat run --rerun <execution id> [--from-failed]` runs a finished execution again as a
+//! new execution with the same input (`trigger_data.rerunOf` names the original); with
+//! `--from-failed`, the steps that completed in the original are reused, not run again.
 
 use crate::{open_services, print_json, CliResult, Failure, EXIT_OK, EXIT_RUN_NOT_COMPLETED, EXIT_USAGE};
 use clap::Args;
@@ -15,10 +19,17 @@ use turbocat_engine::{Engine, EngineConfig, RunEvent, RunRequest};
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// The workflow's id, or its exact name.
-    pub workflow: String,
+    #[arg(required_unless_present = "rerun", conflicts_with = "rerun")]
+    pub workflow: Option<String>,
     /// The run's input: a JSON object, or @FILE to read it from a file.
-    #[arg(long, value_name = "JSON|@FILE")]
+    #[arg(long, value_name = "JSON|@FILE", conflicts_with = "rerun")]
     pub input: Option<String>,
+    /// Run a finished execution again, with the same input, as a new execution.
+    #[arg(long, value_name = "EXECUTION_ID")]
+    pub rerun: Option<String>,
+    /// With --rerun: reuse the outputs of the steps that completed and run from the failed step.
+    #[arg(long, requires = "rerun")]
+    pub from_failed: bool,
 }
 
 fn parse_input(raw: Option<&str>) -> Result<Json, Failure> {
@@ -56,6 +67,13 @@ fn progress(e: &RunEvent) {
 
 pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult {
     let input = parse_input(args.input.as_deref())?;
+    let rerun = match args.rerun.as_deref() {
+        Some(id) => Some(
+            turbocat_domain::parse_id(id)
+                .map_err(|_| Failure { code: EXIT_USAGE, error: Error::validation("--rerun needs an execution id") })?,
+        ),
+        None => None,
+    };
     let services = Arc::new(open_services(path)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -70,14 +88,20 @@ pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult 
                 engine.recovered().len()
             );
         }
-        let name = args.workflow.clone();
-        let svc = services.clone();
-        let wf = tokio::task::spawn_blocking(move || svc.workflows().find(&name))
-            .await
-            .map_err(|e| Error::internal(e.to_string()))??;
         // Ctrl-C cancels the run; the handler is in place before the run starts.
         let interrupt = interrupt_signal()?;
-        let mut handle = engine.start(RunRequest::manual(wf.id, input)).await?;
+        let mut handle = match (&rerun, &args.workflow) {
+            (Some(id), _) => engine.rerun(*id, args.from_failed).await?,
+            (None, Some(name)) => {
+                let name = name.clone();
+                let svc = services.clone();
+                let wf = tokio::task::spawn_blocking(move || svc.workflows().find(&name))
+                    .await
+                    .map_err(|e| Error::internal(e.to_string()))??;
+                engine.start(RunRequest::manual(wf.id, input)).await?
+            }
+            (None, None) => return Err(Error::validation("a workflow or --rerun <execution id> is needed")),
+        };
         let cancel = handle.canceller();
         tokio::spawn(async move {
             if interrupt.await {

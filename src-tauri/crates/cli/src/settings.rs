@@ -68,7 +68,10 @@ pub(crate) fn settings(cmd: SettingsCommand, path: &Path, json: bool) -> CliResu
     outln!("LLM endpoint (stored in the database's local settings):");
     outln!("  base URL:    {}", show(&stored.base_url));
     outln!("  model:       {}", show(&stored.model));
-    outln!("  key from:    {}", stored.api_key_env.clone().unwrap_or_else(|| format!("{} or {}", KEY_ENVS[0], KEY_ENVS[1])));
+    outln!(
+        "  key from:    {}",
+        stored.api_key_env.clone().unwrap_or_else(|| format!("{} or {}", KEY_ENVS[0], KEY_ENVS[1]))
+    );
     for (var, what) in [(BASE_URL_ENV, "base URL"), (MODEL_ENV, "model")] {
         if env_set(var) {
             outln!("  {var} is set and overrides the stored {what}.");

@@ -40,7 +40,14 @@ fn noop_agent(svc: &Services) -> Uuid {
         .id
 }
 
-fn step(wf: Uuid, agent: Option<Uuid>, key: String, ty: WorkflowStepType, deps: Vec<String>, inputs: Json) -> WorkflowStep {
+fn step(
+    wf: Uuid,
+    agent: Option<Uuid>,
+    key: String,
+    ty: WorkflowStepType,
+    deps: Vec<String>,
+    inputs: Json,
+) -> WorkflowStep {
     let t = Timestamp::now();
     WorkflowStep {
         id: new_id(),
@@ -183,7 +190,11 @@ fn dag(rt: &tokio::runtime::Runtime, n: usize) {
     let (run, logs, rows) = best.unwrap();
     let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
     let overhead = run.saturating_sub(logs);
-    println!("| static check of {n} steps (graph + references) | {:.1} ms | {:.2} µs/step |", ms(check_best), per(check_best));
+    println!(
+        "| static check of {n} steps (graph + references) | {:.1} ms | {:.2} µs/step |",
+        ms(check_best),
+        per(check_best)
+    );
     println!("| run of {n} no-op data steps, logs persisted | {:.1} ms | {:.1} µs/step |", ms(run), per(run));
     println!("| writing the same {rows} log rows through the store | {:.1} ms | {:.1} µs/step |", ms(logs), per(logs));
     println!(
@@ -241,11 +252,19 @@ fn loop_and_fan_out(rt: &tokio::runtime::Runtime) {
                 json!({"data": [i]}),
             ));
         }
-        steps.push(step(wf, None, "join".into(), WorkflowStepType::Agent, (0..100).map(|i| format!("b{i}")).collect(), json!({})));
+        steps.push(step(
+            wf,
+            None,
+            "join".into(),
+            WorkflowStepType::Agent,
+            (0..100).map(|i| format!("b{i}")).collect(),
+            json!({}),
+        ));
         steps
     });
     for concurrency in [4, 100] {
-        let engine = rt.block_on(Engine::open(svc.clone(), EngineConfig { concurrency, ..Default::default() })).unwrap();
+        let engine =
+            rt.block_on(Engine::open(svc.clone(), EngineConfig { concurrency, ..Default::default() })).unwrap();
         let t = best_of(rt, &engine, wf, &json!({}));
         println!(
             "| parallel fan-out to 100 no-op data steps and a join (102 steps), concurrency {concurrency} | {:.1} ms | {:.0} steps/s |",

@@ -5,11 +5,18 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use turbocat_domain::{ExecutionStatus, StepStatus, Uuid};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[ts(export)]
 pub enum RunEvent {
     /// The execution is running (its row says so).
-    RunStarted { execution_id: Uuid, workflow_id: Uuid, workflow_name: String, steps_total: usize },
+    RunStarted {
+        execution_id: Uuid,
+        workflow_id: Uuid,
+        workflow_name: String,
+        #[ts(type = "number")]
+        steps_total: usize,
+    },
     /// A step began, with its resolved inputs (bounded like its log row).
     StepStarted { execution_id: Uuid, step_key: String, inputs: Json },
     /// An attempt failed and the step will try again after `delay_ms`.

@@ -5,12 +5,14 @@
 //! - [`plan`]: the checks made before any row is written (graph, references, inputs).
 //! - [`template`] and [`expr`]: `{{ path }}` templating and condition expressions.
 //! - [`agents`]: the agent kinds.
+//! - [`schedule`]: cron schedules (and catch-up of a missed run) over an [`Engine`].
 
 pub mod agents;
 pub mod events;
 pub mod expr;
 pub mod plan;
 pub mod runner;
+pub mod schedule;
 pub mod template;
 
 pub use events::RunEvent;

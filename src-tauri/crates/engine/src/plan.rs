@@ -385,9 +385,9 @@ mod tests {
                 }
             }
             let mut reach = g.reach();
-            for i in 0..n {
+            for (i, up) in anc.iter().enumerate() {
                 for j in 0..n {
-                    proptest::prop_assert_eq!(reach.upstream(i, j), anc[i].contains(&j), "{} -> {}", i, j);
+                    proptest::prop_assert_eq!(reach.upstream(i, j), up.contains(&j), "{} -> {}", i, j);
                 }
             }
         }

@@ -164,13 +164,53 @@ impl Engine {
     /// a workflow agent's child). A run deeper than [`EngineConfig::max_depth`] is refused
     /// before anything is written.
     pub(crate) async fn start_nested(&self, req: RunRequest, parents: Arc<Vec<(Uuid, String)>>) -> Result<RunHandle> {
+        self.start_with(req, parents, None).await
+    }
+
+    /// Runs a finished execution again (`spec/engine.md`, "Triggers") as a new execution of the
+    /// same workflow with the same `input_data`, trigger `manual`, and
+    /// `trigger_data: {"rerunOf": <original id>, "fromFailedStep": bool}`. With
+    /// `from_failed_step` (an execution that did not complete), the steps that completed in
+    /// the original are not run again: each is recorded as completed with its original output
+    /// (`metadata.reusedFrom`), as long as every step it depends on was reused too (a condition
+    /// step is always evaluated again, over the reused outputs). A step whose output was kept
+    /// only as a truncated preview runs again.
+    pub async fn rerun(&self, execution_id: Uuid, from_failed_step: bool) -> Result<RunHandle> {
+        let src = blocking(&self.inner.services, move |s| s.runs().rerun_source(execution_id)).await?;
+        let orig = src.execution;
+        if from_failed_step && orig.status == ExecutionStatus::Completed {
+            return Err(Error::bad_request(
+                "This execution completed: there is no failed step to re-run from; re-run it whole instead",
+            ));
+        }
+        let req = RunRequest {
+            workflow_id: orig.workflow_id,
+            input: orig.input_data.clone(),
+            trigger_type: TriggerType::Manual,
+            trigger_data: json!({ "rerunOf": orig.id, "fromFailedStep": from_failed_step }),
+        };
+        let reuse = from_failed_step.then(|| Reuse { from: orig.id, outputs: src.completed.into_iter().collect() });
+        self.start_with(req, Arc::new(Vec::new()), reuse).await
+    }
+
+    async fn start_with(
+        &self,
+        req: RunRequest,
+        parents: Arc<Vec<(Uuid, String)>>,
+        reuse: Option<Reuse>,
+    ) -> Result<RunHandle> {
         let svc = self.inner.services.clone();
         let max_depth = self.inner.config.max_depth;
         let above = parents.clone();
         let (plan, execution) = blocking(&svc, move |s| {
             let plan = s.runs().plan(req.workflow_id)?;
             if above.len() > max_depth {
-                return Err(Error::bad_request(agents::workflow::depth_message(&above, plan.workflow.id, &plan.workflow.name, max_depth)));
+                return Err(Error::bad_request(agents::workflow::depth_message(
+                    &above,
+                    plan.workflow.id,
+                    &plan.workflow.name,
+                    max_depth,
+                )));
             }
             plan::check(&plan.steps, &plan.workflow.definition)?;
             let input = plan::apply_inputs(&plan.workflow.definition, req.input)?;
@@ -224,6 +264,7 @@ impl Engine {
             last_stamp: std::sync::atomic::AtomicI64::new(0),
             engine: self.clone(),
             lineage: Arc::new(lineage),
+            reuse,
         });
         tokio::spawn(recorder(svc, rec_rx));
         let inner = self.inner.clone();
@@ -302,6 +343,14 @@ struct Run {
     engine: Engine,
     /// The workflows from the root run down to this one (id, name).
     lineage: Arc<Vec<(Uuid, String)>>,
+    /// A re-run from a failed step: the outputs it reuses.
+    reuse: Option<Reuse>,
+}
+
+/// The outputs a re-run from a failed step reuses: by step key, from execution `from`.
+struct Reuse {
+    from: Uuid,
+    outputs: HashMap<String, Json>,
 }
 
 enum Rec {
@@ -556,6 +605,7 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
     let mut conditions: Vec<Option<bool>> = vec![None; n];
     let mut durations: Vec<i64> = vec![0; n];
     let mut errors: Vec<(usize, String)> = Vec::new();
+    let mut reused = vec![false; n];
     let mut ready: BTreeSet<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
     let mut joins: JoinSet<StepDone> = JoinSet::new();
     let mut task_steps: HashMap<tokio::task::Id, usize> = HashMap::new();
@@ -579,6 +629,14 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
             let Some(i) = ready.pop_first() else { break };
             let step = &run.steps[i];
             let deps = &run.graph.deps[i];
+            if let Some(out) = reusable(&run, i, &reused, &st) {
+                reuse_step(&run, i, &out);
+                st[i] = St::Done(StepStatus::Completed);
+                outputs[i] = Some(Arc::new(out));
+                reused[i] = true;
+                release(i, &mut pending, &mut ready);
+                continue;
+            }
             let mut reason = None;
             if let Some(&d) = deps
                 .iter()
@@ -752,7 +810,7 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
     }
     last_rows.push(closing);
     let agents: Vec<AgentUse> = (0..n)
-        .filter(|&i| matches!(st[i], St::Done(StepStatus::Completed | StepStatus::Failed)))
+        .filter(|&i| matches!(st[i], St::Done(StepStatus::Completed | StepStatus::Failed)) && !reused[i])
         .filter(|&i| matches!(run.steps[i].step_type, WorkflowStepType::Agent | WorkflowStepType::Loop))
         .filter_map(|i| {
             let a = run.steps[i].agent_id.filter(|a| run.agents.contains_key(a))?;
@@ -817,6 +875,43 @@ fn emit_finished(
         error,
         reason,
     });
+}
+
+/// The original output step `i` reuses in a re-run from a failed step: it completed there,
+/// its output was kept, it is not a condition, and each step it depends on was reused or is a
+/// condition evaluated again in this run.
+fn reusable(run: &Run, i: usize, reused: &[bool], st: &[St]) -> Option<Json> {
+    let r = run.reuse.as_ref()?;
+    let step = &run.steps[i];
+    if step.step_type == WorkflowStepType::Condition {
+        return None;
+    }
+    let deps_ok = run.graph.deps[i].iter().all(|&d| {
+        reused[d] || (run.steps[d].step_type == WorkflowStepType::Condition && st[d] == St::Done(StepStatus::Completed))
+    });
+    if !deps_ok {
+        return None;
+    }
+    r.outputs.get(&step.step_key).cloned()
+}
+
+fn reuse_step(run: &Run, i: usize, output: &Json) {
+    let from = run.reuse.as_ref().map(|r| r.from);
+    let now = Timestamp::now();
+    run.log(run.step_log(
+        i,
+        LogLevel::Info,
+        StepStatus::Completed,
+        format!(
+            "Step \"{}\" completed (output reused from execution {})",
+            run.steps[i].step_key,
+            from.unwrap_or_default()
+        ),
+        json!({ "output": run.bounded(output), "reusedFrom": from }),
+        now,
+        Some(now),
+    ));
+    emit_finished(run, i, StepStatus::Completed, 0, None, None);
 }
 
 fn skip(run: &Run, i: usize, reason: &str) {

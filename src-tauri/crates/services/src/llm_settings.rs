@@ -50,7 +50,10 @@ impl LlmSettings {
         if let Some(u) = &s.base_url {
             let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
             if !rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace)) {
-                c.fail("baseUrl", "The base URL must be an http:// or https:// address, e.g. http://localhost:11434/v1");
+                c.fail(
+                    "baseUrl",
+                    "The base URL must be an http:// or https:// address, e.g. http://localhost:11434/v1",
+                );
             }
         }
         if s.model.as_ref().is_some_and(|m| m.chars().count() > 200) {
@@ -71,9 +74,9 @@ impl LlmSettings {
 impl LlmSettingsService<'_> {
     /// The stored settings (all empty when none were set).
     pub fn get(&self) -> Result<LlmSettings> {
-        self.0.store().read(|c| {
-            Ok(settings::get(c, KEY)?.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default())
-        })
+        self.0
+            .store()
+            .read(|c| Ok(settings::get(c, KEY)?.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()))
     }
 
     /// Checks and stores the settings, with an audit row of what changed.

@@ -44,6 +44,28 @@ pub struct StartRun {
     pub input_data: Json,
 }
 
+/// A finished execution to run again: the row and the steps that completed in it with their
+/// kept outputs (step key, output), in the order they completed.
+#[derive(Debug, Clone)]
+pub struct RerunSource {
+    pub execution: Execution,
+    pub completed: Vec<(String, Json)>,
+}
+
+/// An enabled schedule, as the engine's scheduler reads it. `catch_up` is the workflow's
+/// `trigger_config.catchUp` (default false): run once at start when a run was missed while the
+/// app was closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleEntry {
+    pub workflow_id: Uuid,
+    pub cron: String,
+    pub timezone: String,
+    pub catch_up: bool,
+    /// The latest scheduled execution of the workflow, if any.
+    pub last_scheduled_at: Option<turbocat_domain::Timestamp>,
+    pub created_at: turbocat_domain::Timestamp,
+}
+
 /// One agent's part in a finished run: a step it ran, how long, and whether it succeeded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentUse {
@@ -269,6 +291,81 @@ impl Runs<'_> {
             count_agents(tx, &f.agents, t)?;
             remove_owner(tx, e.id)?;
             Ok(e)
+        })
+    }
+
+    /// What a re-run of execution `id` needs (`spec/engine.md`, "Triggers"): the original row
+    /// (visible to the current user, finished) and the steps that completed in it, each with its
+    /// output from `output_data` when it was kept whole (not a truncated preview).
+    pub fn rerun_source(&self, id: Uuid) -> Result<RerunSource> {
+        let me = self.0.user_id;
+        self.0.store().read(|c| {
+            let e = row::get::<Execution>(c, id)?
+                .filter(|e| e.user_id == me)
+                .ok_or_else(|| Error::not_found("Execution"))?;
+            if !e.status.is_terminal() {
+                return Err(Error::bad_request(format!(
+                    "Cannot re-run execution in \"{}\" status: it has not finished",
+                    e.status
+                )));
+            }
+            let mut f = Filter::new();
+            f.eq("execution_id", uuid_value(id));
+            f.and("step_key IS NOT NULL AND step_status IS NOT NULL", []);
+            let logs = queries::all::<ExecutionLog>(c, &f, "created_at ASC, id ASC")?;
+            let mut latest: Vec<(String, StepStatus)> = Vec::new();
+            for l in logs {
+                let (Some(k), Some(s)) = (l.step_key, l.step_status) else { continue };
+                match latest.iter_mut().find(|x| x.0 == k) {
+                    Some(x) => x.1 = s,
+                    None => latest.push((k, s)),
+                }
+            }
+            let completed = latest
+                .into_iter()
+                .filter(|(_, s)| *s == StepStatus::Completed)
+                .filter_map(|(k, _)| {
+                    let out = e.output_data.get(&k)?;
+                    let truncated =
+                        out.get("truncated").and_then(Json::as_bool) == Some(true) && out.get("preview").is_some();
+                    (!truncated).then(|| (k, out.clone()))
+                })
+                .collect();
+            Ok(RerunSource { execution: e, completed })
+        })
+    }
+
+    /// The current user's enabled schedules (`schedule_enabled`, a cron set, the workflow active
+    /// and not deleted), each with the time of its workflow's latest scheduled execution.
+    pub fn schedules(&self) -> Result<Vec<ScheduleEntry>> {
+        let me = self.0.user_id;
+        self.0.store().read(|c| {
+            let mut f = Filter::new();
+            f.eq("user_id", uuid_value(me));
+            f.and(
+                "schedule_enabled = 1 AND schedule_cron IS NOT NULL AND deleted_at IS NULL AND status = 'active'",
+                [],
+            );
+            let wfs = queries::all::<Workflow>(c, &f, "created_at ASC")?;
+            let mut out = Vec::with_capacity(wfs.len());
+            for w in wfs {
+                let mut ef = Filter::new();
+                ef.eq("workflow_id", uuid_value(w.id));
+                ef.and("trigger_type = 'scheduled'", []);
+                let last = queries::all::<Execution>(c, &ef, "created_at DESC LIMIT 1")?
+                    .into_iter()
+                    .next()
+                    .map(|e| e.created_at);
+                out.push(ScheduleEntry {
+                    workflow_id: w.id,
+                    cron: w.schedule_cron.clone().unwrap_or_default(),
+                    timezone: w.schedule_timezone.clone(),
+                    catch_up: w.trigger_config.get("catchUp").and_then(Json::as_bool).unwrap_or(false),
+                    last_scheduled_at: last,
+                    created_at: w.created_at,
+                });
+            }
+            Ok(out)
         })
     }
 

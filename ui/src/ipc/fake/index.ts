@@ -8,6 +8,7 @@ import { fakeAgents } from './agents';
 import { fakeDashboard } from './dashboard';
 import { fakeDeployments } from './deployments';
 import { fakeExecutions } from './executions';
+import { fakeRuns, runListeners } from './runs';
 import { fakeTemplates } from './templates';
 import { fakeWorkflows } from './workflows';
 import { listeners } from './core';
@@ -23,12 +24,17 @@ const implemented: Partial<Backend> = {
   ...fakeTemplates,
   ...fakeWorkflows,
   ...fakeExecutions,
+  ...fakeRuns,
   ...fakeData,
   ...fakeSettings,
   reportFirstPaint() {},
   onDataChanged(callback) {
     listeners.add(callback);
     return () => listeners.delete(callback);
+  },
+  onRunEvent(callback) {
+    runListeners.add(callback);
+    return () => runListeners.delete(callback);
   },
 };
 

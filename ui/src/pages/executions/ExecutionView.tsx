@@ -1,7 +1,8 @@
 // One execution (`#/executions/<id>`): its workflow (linked), status, trigger, times and
 // duration, step counts, error, input/output data, the per-step timeline, its logs, and
-// cancelling it while it is pending or running.
-import { useCallback, useEffect, useState } from 'react';
+// cancelling it while it is pending or running, and re-running it (whole, or from its failed
+// step) once finished. While it runs, the page reloads as its `run-event`s arrive.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../../ipc';
 import type { CommandError } from '../../ipc';
 import type { ExecutionDetail } from '../../bindings/ExecutionDetail';
@@ -13,6 +14,7 @@ import { formatDuration, formatFull, formatPrecise, label } from '../../lib/form
 import { useLoad } from '../../lib/hooks';
 import { href } from '../../routes';
 import { emptyLogFilters, hasContent, isCancellable, prettyJson, runDurationMs, type LogFilters } from './history';
+import { canRerunFromFailed, rerunOf } from './rerun';
 import { LogList } from './LogList';
 import { TimelineChart } from './Timeline';
 import { buildTimeline } from './timeline';
@@ -74,9 +76,10 @@ function StepCountsLine({ e }: { e: ExecutionDetail }) {
   );
 }
 
-function Header({ e, onCancel }: { e: ExecutionDetail; onCancel: () => void }) {
+function Header({ e, onCancel, onRerun, busy }: { e: ExecutionDetail; onCancel: () => void; onRerun: (fromFailedStep: boolean) => void; busy: boolean }) {
   const now = useNow(e.status === 'RUNNING');
   const duration = runDurationMs(e, now);
+  const original = rerunOf(e.triggerData);
   return (
     <>
       <div className="page-header">
@@ -88,11 +91,34 @@ function Header({ e, onCancel }: { e: ExecutionDetail; onCancel: () => void }) {
         <StatusBadge status={e.status} />
         <span className="spacer" />
         {isCancellable(e.status) && (
+          <span className="exec-live" role="status">
+            <span className="step-dot dot-running" aria-hidden="true" /> Live
+          </span>
+        )}
+        {isCancellable(e.status) && (
           <button type="button" className="danger" onClick={onCancel}>
             Cancel run
           </button>
         )}
+        {!isCancellable(e.status) && canRerunFromFailed(e.status) && (
+          <button type="button" className="secondary" disabled={busy} onClick={() => onRerun(true)} title="Run again, reusing the outputs of the steps that completed">
+            Re-run from failed step
+          </button>
+        )}
+        {!isCancellable(e.status) && (
+          <button type="button" disabled={busy} onClick={() => onRerun(false)} title="Run the workflow again with the same input">
+            Re-run
+          </button>
+        )}
       </div>
+      {original && (
+        <p className="muted exec-rerun-of">
+          Re-run{original.fromFailedStep ? ' from the failed step' : ''} of{' '}
+          <a href={href('executions', original.id)}>
+            <code>{original.id}</code>
+          </a>
+        </p>
+      )}
       <dl className="exec-meta">
         <div>
           <dt>Trigger</dt>
@@ -159,8 +185,44 @@ export function ExecutionView({ id }: { id: string }) {
   const [logFilters, setLogFilters] = useState<LogFilters>(() => emptyLogFilters());
   const [confirming, setConfirming] = useState(false);
   const [actionError, setActionError] = useState<CommandError | null>(null);
+  const [rerunning, setRerunning] = useState(false);
   const e = detail.shown;
   const now = useNow(e?.status === 'RUNNING');
+
+  // Live: this run's events reload the row and the timeline (at most every 150 ms); the log
+  // list and the rest also reload on `db-changed` once the rows are written.
+  const reloadSoon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { reload: reloadDetail } = detail;
+  const { reload: reloadLogs } = allLogs;
+  useEffect(() => {
+    const stop = backend.onRunEvent((event) => {
+      if (event.executionId !== id || reloadSoon.current) return;
+      reloadSoon.current = setTimeout(() => {
+        reloadSoon.current = null;
+        reloadDetail();
+        reloadLogs();
+      }, 150);
+    });
+    return () => {
+      stop();
+      if (reloadSoon.current) clearTimeout(reloadSoon.current);
+      reloadSoon.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the reload functions change each render; the ref keeps one timer.
+  }, [id]);
+
+  const rerun = async (fromFailedStep: boolean) => {
+    setActionError(null);
+    setRerunning(true);
+    try {
+      const next = await backend.executionsRerun(id, fromFailedStep);
+      window.location.hash = href('executions', next.id);
+    } catch (reason) {
+      setActionError(toCommandError(reason));
+    } finally {
+      setRerunning(false);
+    }
+  };
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent) => {
@@ -207,7 +269,7 @@ export function ExecutionView({ id }: { id: string }) {
 
       {e && (
         <>
-          <Header e={e} onCancel={() => setConfirming(true)} />
+          <Header e={e} onCancel={() => setConfirming(true)} onRerun={(f) => void rerun(f)} busy={rerunning} />
           {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
 
           <div className="exec-data">

@@ -228,7 +228,7 @@ export function WorkflowList() {
                       ))}
                     </ul>
                   </td>
-                  <td className="num">
+                  <td className="num wf-runs">
                     <div>{w.totalExecutions}</div>
                     <div className="cell-sub">
                       <When at={w.lastExecutionAt} none="never run" />

@@ -131,9 +131,9 @@ pub fn request_body(agent: &Agent, inputs: &Json, default_model: Option<&str>) -
             ))
         })?;
     let mut messages: Vec<Json> = Vec::new();
-    let system = setting(inputs, config, &["systemPrompt", "system"]).map(text_of).or_else(|| {
-        agent.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string)
-    });
+    let system = setting(inputs, config, &["systemPrompt", "system"])
+        .map(text_of)
+        .or_else(|| agent.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string));
     if let Some(s) = system {
         messages.push(json!({"role": "system", "content": s}));
     }
@@ -184,7 +184,9 @@ pub fn request_body(agent: &Agent, inputs: &Json, default_model: Option<&str>) -
     body.insert("stream".into(), json!(false));
     if let Some(t) = setting(inputs, config, &["temperature"]) {
         let t = t.as_f64().or_else(|| t.as_str().and_then(|s| s.trim().parse().ok()));
-        let t = t.filter(|t| (0.0..=2.0).contains(t)).ok_or_else(|| perm("temperature must be a number from 0 to 2".into()))?;
+        let t = t
+            .filter(|t| (0.0..=2.0).contains(t))
+            .ok_or_else(|| perm("temperature must be a number from 0 to 2".into()))?;
         body.insert("temperature".into(), json!(t));
     }
     if let Some(m) = setting(inputs, config, &["maxTokens", "max_tokens"]) {
@@ -237,7 +239,9 @@ fn refusal(body: &[u8]) -> String {
     let msg = v
         .as_ref()
         .and_then(|v| v.get("error"))
-        .and_then(|e| e.get("message").and_then(Json::as_str).map(str::to_string).or_else(|| e.as_str().map(str::to_string)))
+        .and_then(|e| {
+            e.get("message").and_then(Json::as_str).map(str::to_string).or_else(|| e.as_str().map(str::to_string))
+        })
         .unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_string());
     let mut msg: String = msg.chars().take(500).collect();
     if msg.is_empty() {
@@ -250,7 +254,8 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, inputs: &Json) -> Result<Prod
     let stored = blocking(cx.engine.services(), |s| s.llm_settings().get())
         .await
         .map_err(|e| AgentError::Retryable(format!("cannot read the LLM settings: {}", e.message)))?;
-    let ep = endpoint(&stored, |k| std::env::var(k).ok()).ok_or_else(|| AgentError::Permanent(not_configured(&agent.name)))?;
+    let ep = endpoint(&stored, |k| std::env::var(k).ok())
+        .ok_or_else(|| AgentError::Permanent(not_configured(&agent.name)))?;
     let (body, wants_json) = request_body(agent, inputs, ep.model.as_deref())?;
     let url = format!("{}/chat/completions", ep.base_url);
     let mut req = cx.env.http.client().post(&url).header("Content-Type", "application/json").body(body.to_string());
@@ -281,7 +286,9 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, inputs: &Json) -> Result<Prod
                 "{msg} (the key comes from {} or {}, or the variable `turbocat settings llm --api-key-env` names)",
                 KEY_ENVS[0], KEY_ENVS[1]
             )),
-            404 => AgentError::Permanent(format!("{msg} (check the base URL, which usually ends in /v1, and the model)")),
+            404 => {
+                AgentError::Permanent(format!("{msg} (check the base URL, which usually ends in /v1, and the model)"))
+            }
             _ => AgentError::Permanent(msg),
         });
     }
@@ -369,7 +376,13 @@ mod tests {
         assert_eq!((e.base_url.as_str(), e.key.as_deref()), ("http://o:2/v1", Some("sk-open")));
         let mine = LlmSettings { api_key_env: Some("MINE".into()), ..stored.clone() };
         assert_eq!(endpoint(&mine, env).unwrap().key.as_deref(), Some("sk-mine"));
-        let both = |k: &str| if k.starts_with("TURBOCAT_LLM_API") || k == "OPENAI_API_KEY" { Some(k.to_string()) } else { None };
+        let both = |k: &str| {
+            if k.starts_with("TURBOCAT_LLM_API") || k == "OPENAI_API_KEY" {
+                Some(k.to_string())
+            } else {
+                None
+            }
+        };
         assert_eq!(endpoint(&stored, both).unwrap().key.as_deref(), Some("TURBOCAT_LLM_API_KEY"), "ours first");
         assert!(not_configured("X").contains("turbocat settings llm --base-url"));
     }
@@ -383,7 +396,8 @@ mod tests {
             Some("Uses AI to summarize and analyze text content"),
         );
         let (mut b, j) =
-            request_body(&seed, &json!({"text": "Long text", "style": "brief", "maxLength": 100}), Some("local")).unwrap();
+            request_body(&seed, &json!({"text": "Long text", "style": "brief", "maxLength": 100}), Some("local"))
+                .unwrap();
         assert!(!j);
         let user = b["messages"][1]["content"].as_str().unwrap();
         let mut lines: Vec<&str> = user.lines().collect();
@@ -406,7 +420,12 @@ mod tests {
                    "responseFormat": "json", "temperature": 1}),
             None,
         );
-        let (b, j) = request_body(&a, &json!({"who": "Ann", "topic": "cats", "n": 3, "temperature": 0.5, "model": "x"}), Some("s")).unwrap();
+        let (b, j) = request_body(
+            &a,
+            &json!({"who": "Ann", "topic": "cats", "n": 3, "temperature": 0.5, "model": "x"}),
+            Some("s"),
+        )
+        .unwrap();
         assert!(j);
         assert_eq!(b["model"], "x");
         assert_eq!(b["temperature"], 0.5);
@@ -424,7 +443,9 @@ mod tests {
         assert!(err(json!({}), json!({})).contains("nothing to send"));
         assert!(err(json!({"temperature": 7}), json!({"prompt": "x"})).contains("temperature"));
         assert!(err(json!({"messages": [{"role": "robot"}]}), json!({})).contains("messages.0.role"));
-        assert!(matches!(request_body(&agent(json!({}), None), &json!({"prompt": "x"}), None), Err(AgentError::Permanent(m)) if m.contains("no model")));
+        assert!(
+            matches!(request_body(&agent(json!({}), None), &json!({"prompt": "x"}), None), Err(AgentError::Permanent(m)) if m.contains("no model"))
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! as `{status, headers, body}` (`response`).
 
 pub mod api;
+pub mod code;
 pub mod data;
 pub mod llm;
 pub mod workflow;
@@ -99,19 +100,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
             let result = output.get("result").cloned().unwrap_or(Json::Null);
             Ok(Produced { output, result, response: None })
         }
-        AgentType::Code => {
-            let has_code = ["code", "script", "source"]
-                .iter()
-                .any(|k| agent.config.get(*k).and_then(Json::as_str).is_some_and(|s| !s.trim().is_empty()));
-            Err(AgentError::Permanent(if has_code {
-                format!("Agent \"{}\" is a code agent; this build cannot run JavaScript yet", agent.name)
-            } else {
-                format!(
-                    "Agent \"{}\" has no code to run: give it JavaScript in config.code (the hosted seed gives it none)",
-                    agent.name
-                )
-            }))
-        }
+        AgentType::Code => code::run(cx, agent, step, inputs).await,
         AgentType::Api => api::run(&env.http, &agent.config, &inputs).await,
         AgentType::Llm => llm::run(cx, agent, &inputs).await,
         AgentType::Workflow => workflow::run(cx, agent, step, inputs).await,

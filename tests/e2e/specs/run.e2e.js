@@ -85,4 +85,33 @@ describe('Runs', () => {
     }, { timeout: 10_000, timeoutMsg: 'the wait step was never closed' });
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'run-cancelled.png'));
   });
+
+  it('runs from the builder and shows each step live on the canvas', async () => {
+    const wf = await createWorkflow('E2E Canvas Run', { inputs: { who: { type: 'string', required: true } } }, [
+      step('greet', 'AGENT', { inputs: { hello: '{{inputs.who}}' } }),
+      step('pause', 'WAIT', { config: { waitMs: 3000 }, dependsOn: ['greet'] }),
+    ]);
+    await browser.execute((h) => (window.location.hash = h), `#/workflows/${wf.id}`);
+    await waitForText('the builder', (t) => t.includes('E2E Canvas Run') && t.includes('Run…'));
+    await $('button=Run…').click();
+    const dialog = await $('div[role="dialog"]');
+    await dialog.waitForDisplayed();
+    // The form comes from the declared inputs; the required one is refused empty.
+    await dialog.$('button=Run').click();
+    await waitForText('the required-input message', (t) => /who[\s\S]*required/i.test(t));
+    await dialog.$('input').addValue('Grace');
+    await dialog.$('button=Run').click();
+    // The builder stays: the strip and the nodes follow the run.
+    await waitForText('the live run on the canvas', (t) => t.includes('Running:') && t.includes('Open the execution'), 10_000);
+    await $('[data-step-key="pause"] .wf-node-live').waitForDisplayed({ timeout: 10_000 });
+    await browser.saveScreenshot(path.join(SCREENSHOTS, 'run-canvas-live.png'));
+    await waitForText('the finished run on the canvas', (t) => t.includes('Run completed: 2 of 2 steps'), 20_000);
+    const greet = await $('[data-step-key="greet"] .wf-node-live').getText();
+    expect(greet).toMatch(/Completed/i);
+    const runs = await invoke('executions_list', { query: { workflowId: wf.id } });
+    expect(runs.total).toBe(1);
+    expect(runs.items[0].status).toBe('COMPLETED');
+    expect(runs.items[0].inputData).toEqual({ who: 'Grace' });
+    await browser.saveScreenshot(path.join(SCREENSHOTS, 'run-canvas-completed.png'));
+  });
 });

@@ -56,7 +56,15 @@ function InputField(props: { spec: InputSpec; value: FormValue; error: string | 
 }
 
 /** Runs `workflow` with the inputs the user gives; on start, goes to the new execution. */
-export function RunDialog(props: { workflow: Pick<Workflow, 'id' | 'name' | 'definition'>; onClose: () => void }) {
+/**
+ * Without `onStarted`, a started run opens its execution page; with it, the caller decides (the
+ * builder stays on the canvas, which shows the run live).
+ */
+export function RunDialog(props: {
+  workflow: Pick<Workflow, 'id' | 'name' | 'definition'>;
+  onClose: () => void;
+  onStarted?: (executionId: string) => void;
+}) {
   const specs = declaredInputs(props.workflow.definition);
   const [values, setValues] = useState<Record<string, FormValue>>(() => initialValues(specs));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -72,7 +80,8 @@ export function RunDialog(props: { workflow: Pick<Workflow, 'id' | 'name' | 'def
     try {
       const execution = await backend.executionsRun(props.workflow.id, built.input);
       props.onClose();
-      window.location.hash = href('executions', execution.id);
+      if (props.onStarted) props.onStarted(execution.id);
+      else window.location.hash = href('executions', execution.id);
     } catch (reason) {
       const error = toCommandError(reason);
       const byInput = fieldErrors(error.fields);

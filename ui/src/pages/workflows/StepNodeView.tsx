@@ -28,9 +28,10 @@ export function stepSummary(step: StepDraft, agentName: string | null): string {
 }
 
 function StepNodeView({ data, selected }: NodeProps<StepNode>) {
-  const { step, problem, agentName } = data;
+  const { step, problem, agentName, live } = data;
   const classes = ['wf-node', `wf-node-${step.stepType.toLowerCase()}`];
   if (problem) classes.push('wf-node-problem');
+  if (live) classes.push(`wf-node-live-${live.status.toLowerCase()}`);
   if (selected) classes.push('wf-node-selected');
   return (
     <div className={classes.join(' ')} data-step-key={step.stepKey}>
@@ -41,6 +42,13 @@ function StepNodeView({ data, selected }: NodeProps<StepNode>) {
       </div>
       <div className="wf-node-name">{step.stepName || 'Unnamed step'}</div>
       <div className="wf-node-sub">{stepSummary(step, agentName)}</div>
+      {live && (
+        <div className="wf-node-live" role="status">
+          <span className={`badge badge-${live.status.toLowerCase()}`}>{label(live.status)}</span>
+          {live.durationMs !== null && <span>{formatDuration(live.durationMs)}</span>}
+          {live.status === 'RUNNING' && live.attempt > 1 && <span>attempt {live.attempt}</span>}
+        </div>
+      )}
       {problem && (
         <div className="wf-node-message" role="note" title={problem}>
           {problem}
@@ -57,6 +65,7 @@ const StepNodeMemo = memo(
     a.data.step === b.data.step &&
     a.data.problem === b.data.problem &&
     a.data.agentName === b.data.agentName &&
+    a.data.live === b.data.live &&
     a.selected === b.selected,
 );
 

@@ -21,10 +21,13 @@ import {
 } from '@xyflow/react';
 import { backend, toCommandError } from '../../ipc';
 import type { Agent, CommandError } from '../../ipc';
+import type { Workflow } from '../../bindings/Workflow';
 import type { WorkflowWithSteps } from '../../bindings/WorkflowWithSteps';
+import { RunDialog } from '../executions/RunDialog';
+import { finishedSteps, liveRunReducer, type LiveRun } from './live';
 import { ConfirmDialog } from '../../components/Modal';
 import { EmptyState, ErrorState, LoadingState, StatusBadge } from '../../components/States';
-import { count, formatDateTime } from '../../lib/format';
+import { count, formatDateTime, formatDuration, label } from '../../lib/format';
 import { useDebounced, useLoad } from '../../lib/hooks';
 import { isTypingTarget } from '../../lib/shortcuts';
 import { href } from '../../routes';
@@ -127,6 +130,10 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
   // Problems a refused save reported, for the document it was refused for.
   const [refused, setRefused] = useState<{ doc: WorkflowDoc; problems: Problem[] } | null>(null);
   const [leaveTo, setLeaveTo] = useState<string | null>(null);
+  // The latest run of this workflow, followed live on the canvas; the Run dialog, when open.
+  const [live, setLive] = useState<LiveRun | null>(null);
+  const [running, setRunning] = useState<Workflow | null>(null);
+  useEffect(() => (id === null ? undefined : backend.onRunEvent((event) => setLive((run) => liveRunReducer(run, event, id)))), [id]);
   const store = useStoreApi<StepNode, DependencyEdge>();
   // Fit the view to the steps when the workflow opens. An empty one keeps the plain view, so
   // added steps stay where they were put (fitting on the first one would move the view).
@@ -155,10 +162,13 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
       const { width, height } = n.measured;
       if (width !== undefined && height !== undefined) measured.set(id, { width, height });
     }
-    const next = reuseNodes(previousNodes.current, toNodes(doc.steps, doc.positions, { problems: byStep, selected: selectedSteps, agentNames, measured }));
+    const next = reuseNodes(
+      previousNodes.current,
+      toNodes(doc.steps, doc.positions, { problems: byStep, selected: selectedSteps, agentNames, measured, live: live?.steps }),
+    );
     previousNodes.current = next;
     return next;
-  }, [store, doc.steps, doc.positions, byStep, selectedSteps, agentNames]);
+  }, [store, doc.steps, doc.positions, byStep, selectedSteps, agentNames, live]);
   const edges = useMemo(() => toEdges(doc.steps, { problems: badEdges, selected: selectedEdges }), [doc.steps, badEdges, selectedEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange<StepNode>[]) => {
@@ -301,6 +311,25 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
   const selectedEdge = selection.steps.length === 0 && selection.edges.length === 1 ? selection.edges[0] : undefined;
   const workflowInputs = useMemo(() => doc.settings.inputs.map((d) => d.name), [doc.settings.inputs]);
   const title = doc.settings.name.trim() || 'Untitled workflow';
+  const runBlocked =
+    id === null
+      ? 'Save the workflow before running it'
+      : dirty
+        ? 'Save your changes before running'
+        : doc.settings.status !== 'ACTIVE'
+          ? 'Only an active workflow runs: set its status to Active and save'
+          : doc.steps.length === 0
+            ? 'Add a step first'
+            : null;
+  // The dialog gets the stored workflow (its declared inputs as saved).
+  const openRun = async () => {
+    if (id === null) return;
+    try {
+      setRunning(await backend.workflowsGet(id));
+    } catch (reason) {
+      setNotice({ kind: 'error', text: `Cannot run: ${toCommandError(reason).message}` });
+    }
+  };
 
   return (
     <section className="wf-builder" aria-label={`Workflow builder: ${title}`}>
@@ -340,8 +369,17 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
           <button type="button" onClick={() => void save()} disabled={saving} title="Save (Ctrl+S)">
             {saving ? 'Saving…' : 'Save'}
           </button>
+          <button
+            type="button"
+            onClick={() => void openRun()}
+            disabled={runBlocked !== null}
+            title={runBlocked ?? 'Run this workflow with inputs you give'}
+          >
+            Run…
+          </button>
         </div>
       </header>
+      {live && <LiveStrip run={live} />}
 
       {notice && (!notice.forDoc || notice.forDoc === doc) && (
         <div className={notice.kind === 'ok' ? 'wf-notice' : 'wf-notice wf-notice-error'} role={notice.kind === 'ok' ? 'status' : 'alert'}>
@@ -423,6 +461,14 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
         <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd> redo · <kbd>Ctrl</kbd>+<kbd>S</kbd> save
       </p>
 
+      {running && (
+        <RunDialog
+          workflow={running}
+          onClose={() => setRunning(null)}
+          onStarted={() => setNotice({ kind: 'ok', text: 'Run started: each step shows its status on the canvas as it goes.' })}
+        />
+      )}
+
       {leaveTo !== null && (
         <ConfirmDialog
           title="Leave without saving?"
@@ -437,6 +483,23 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
         />
       )}
     </section>
+  );
+}
+
+/** The latest run of this workflow: its status, progress, and a link to its execution page. */
+function LiveStrip({ run }: { run: LiveRun }) {
+  const done = run.status !== 'RUNNING' && run.status !== 'PENDING';
+  return (
+    <div className={`wf-live wf-live-${run.status.toLowerCase()}`} role="status" aria-live="polite">
+      <StatusBadge status={run.status} />
+      <span>
+        {done ? `Run ${label(run.status).toLowerCase()}` : 'Running'}: {finishedSteps(run)} of {run.stepsTotal} steps
+        {run.durationMs !== null && ` in ${formatDuration(run.durationMs)}`}
+      </span>
+      {run.error && <span className="wf-live-error">{run.error}</span>}
+      <span className="spacer" />
+      <a href={href('executions', run.executionId)}>Open the execution</a>
+    </div>
   );
 }
 

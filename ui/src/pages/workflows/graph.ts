@@ -2,6 +2,7 @@
 // is an edge drawn from the dependency (source, right handle) to the step that needs it
 // (target, left handle). Pure functions over the editor's document; the React Flow component
 // only renders what these return.
+import type { StepLive } from './live';
 import type { Edge, Node } from '@xyflow/react';
 import type { Point, StepDraft } from './model';
 
@@ -11,6 +12,8 @@ export interface StepNodeData extends Record<string, unknown> {
   problem: string | null;
   /** The agent's name for an agent step, when it is known. */
   agentName: string | null;
+  /** The step in the latest run of this workflow, while it is shown. */
+  live: StepLive | null;
 }
 
 export type StepNode = Node<StepNodeData, 'step'>;
@@ -57,6 +60,8 @@ export interface NodeOptions {
   problems?: ReadonlyMap<string, string>;
   selected?: ReadonlySet<string>;
   agentNames?: ReadonlyMap<string, string>;
+  /** The latest run's steps, by step key. */
+  live?: Readonly<Record<string, StepLive>> | undefined;
   /** Sizes React Flow measured, handed back so it need not measure a node again. */
   measured?: ReadonlyMap<string, { width: number; height: number }>;
 }
@@ -73,6 +78,7 @@ export function toNodes(steps: readonly StepDraft[], positions: Readonly<Record<
         step,
         problem: options.problems?.get(step.uid) ?? null,
         agentName: (step.agentId && options.agentNames?.get(step.agentId)) || null,
+        live: options.live?.[step.stepKey] ?? null,
       },
     };
     const measured = options.measured?.get(step.uid);
@@ -98,6 +104,7 @@ export function reuseNodes(previous: readonly StepNode[], next: StepNode[]): Ste
       p.data.step === n.data.step &&
       p.data.problem === n.data.problem &&
       p.data.agentName === n.data.agentName &&
+      p.data.live === n.data.live &&
       p.measured?.width === n.measured?.width &&
       p.measured?.height === n.measured?.height;
     return same ? p : n;

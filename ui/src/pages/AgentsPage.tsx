@@ -1,6 +1,7 @@
 // The Agents page: a searchable, filterable, sorted and paged list of agents, the create/edit
 // panel, duplicate and delete. It only renders what the backend returns and calls it through
 // ui/src/ipc; form logic lives in pages/agents/*.ts, rules in Rust.
+import { EnumSelect, SearchBox } from '../components/Filters';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../ipc';
 import type { Agent, AgentQuery, AgentStatus, AgentType, CommandError } from '../ipc';
@@ -125,23 +126,8 @@ export function AgentsPage() {
       </div>
 
       <div className="toolbar" role="search">
-        <input
-          ref={searchRef}
-          type="search"
-          className="input search"
-          placeholder="Search name or description  ( / )"
-          aria-label="Search agents"
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-        />
-        <select className="input" aria-label="Type" value={type} onChange={(e) => setType(e.target.value as AgentType | '')}>
-          <option value="">All types</option>
-          {TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+        <SearchBox ref={searchRef} label="Search agents" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
+        <EnumSelect label="Type" allLabel="All types" options={TYPES} value={type} onChange={setType} format={String} />
         <select
           className="input"
           aria-label="Status"

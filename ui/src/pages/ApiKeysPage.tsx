@@ -1,5 +1,6 @@
 // The API Keys page: a searchable, paged list of keys (prefix only), the "New API key" panel,
 // the one-time display of a new key, and revoke. Logic lives in pages/api-keys/keys.ts, rules in Rust.
+import { SearchBox } from '../components/Filters';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../ipc';
 import type { CommandError } from '../ipc';
@@ -90,15 +91,7 @@ export function ApiKeysPage() {
       </div>
 
       <div className="toolbar" role="search">
-        <input
-          ref={searchRef}
-          type="search"
-          className="input search"
-          placeholder="Search name or prefix  ( / )"
-          aria-label="Search API keys"
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-        />
+        <SearchBox ref={searchRef} label="Search API keys" placeholder="Search name or prefix  ( / )" value={searchText} onChange={setSearchText} />
       </div>
 
       {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}

@@ -3,6 +3,7 @@
 // panel with the row in full, its related rows and, where the table has an update service, an
 // edit form. `#/data/<table>/<id>` opens a row, so related rows are plain links. Query and
 // display logic live in pages/data/*.ts.
+import { SearchBox } from '../components/Filters';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { backend } from '../ipc';
 import type { DataTable } from '../bindings/DataTable';
@@ -61,15 +62,7 @@ function TableView(props: { table: DataTable; selectedId: string | null; searchR
     <div className="data-main">
       <div className="toolbar" role="search">
         {hasText && (
-          <input
-            ref={props.searchRef}
-            type="search"
-            className="input search"
-            placeholder="Search the text columns  ( / )"
-            aria-label={`Search ${table.name}`}
-            value={searchText}
-            onChange={(e) => setSearchText(e.target.value)}
-          />
+          <SearchBox ref={props.searchRef} label={`Search ${table.name}`} placeholder="Search the text columns  ( / )" value={searchText} onChange={setSearchText} />
         )}
         <select
           className="input"

@@ -3,6 +3,7 @@
 // `#/templates/<id>`; creating an agent or a workflow from a template; saving your own agent or
 // workflow as one; rating. Query building, grouping and reading template data live in
 // pages/templates/*.ts; every rule is the service's.
+import { SearchBox } from '../components/Filters';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend } from '../ipc';
 import type { Template } from '../bindings/Template';
@@ -128,15 +129,7 @@ export function TemplatesPage() {
 
         <div>
           <div className="toolbar" role="search">
-            <input
-              ref={searchRef}
-              type="search"
-              className="input search"
-              placeholder="Search name or description  ( / )"
-              aria-label="Search templates"
-              value={filters.search}
-              onChange={(e) => set('search', e.target.value)}
-            />
+            <SearchBox ref={searchRef} label="Search templates" placeholder="Search name or description  ( / )" value={filters.search} onChange={(v) => set('search', v)} />
             <select className="input" aria-label="Type" value={type} onChange={(e) => set('type', e.target.value as TemplateType | '')}>
               <option value="">Agents and workflows</option>
               {GALLERY_TYPES.map((t) => (

@@ -5,6 +5,7 @@ import { useEffect, useState, type MutableRefObject } from 'react';
 import { backend, toCommandError } from '../../ipc';
 import type { Agent, AgentStatus, AgentType, CommandError } from '../../ipc';
 import { Field, TagsInput } from '../../components/Field';
+import { ErrorState, LoadingState } from '../../components/States';
 import { label, StatusBadge, STATUSES, TYPES } from './common';
 import { CONFIG_FIELDS } from './config';
 import {
@@ -203,15 +204,9 @@ export function AgentPanel(props: {
         </header>
 
         {loadError ? (
-          <div className="state state-error" role="alert">
-            <p>
-              <code className="error-code">{loadError.code}</code> {loadError.message}
-            </p>
-          </div>
+          <ErrorState error={loadError} />
         ) : mode.mode === 'edit' && !agent ? (
-          <p className="state" role="status">
-            Loading agent…
-          </p>
+          <LoadingState what="the agent" />
         ) : (
           <form
             className="panel-body"
@@ -220,13 +215,7 @@ export function AgentPanel(props: {
               void save();
             }}
           >
-            {saveError && (
-              <div className="state state-error" role="alert">
-                <p>
-                  <code className="error-code">{saveError.code}</code> {saveError.message}
-                </p>
-              </div>
-            )}
+            {saveError && <ErrorState error={saveError} />}
             {errors._form && <p className="field-error">{errors._form}</p>}
 
             <div className="grid">

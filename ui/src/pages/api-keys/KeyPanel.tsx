@@ -5,6 +5,7 @@ import { backend, toCommandError } from '../../ipc';
 import type { CommandError } from '../../ipc';
 import type { CreatedApiKey } from '../../bindings/CreatedApiKey';
 import { Field, TagsInput } from '../../components/Field';
+import { ErrorState } from '../../components/States';
 import { buildKeyInput, emptyKeyForm, mapKeyFieldErrors, RATE_LIMIT, type KeyForm, type KeyFormErrors } from './keys';
 
 export function KeyPanel(props: { onClose: () => void; onCreated: (created: CreatedApiKey) => void }) {
@@ -53,13 +54,7 @@ export function KeyPanel(props: { onClose: () => void; onCreated: (created: Crea
             void save();
           }}
         >
-          {saveError && (
-            <div className="state state-error" role="alert">
-              <p>
-                <code className="error-code">{saveError.code}</code> {saveError.message}
-              </p>
-            </div>
-          )}
+          {saveError && <ErrorState error={saveError} />}
           {errors._form && <p className="field-error">{errors._form}</p>}
           <div className="grid">
             <Field label="Name" error={errors.name} wide>

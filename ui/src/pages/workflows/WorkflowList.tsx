@@ -1,5 +1,6 @@
 // The workflows list (`#/workflows`): search, status filter, sorting and paging; open one in
 // the builder, create one, import a bundle, delete with confirmation.
+import { EnumSelect, SearchBox } from '../../components/Filters';
 import './workflows.css';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../../ipc';
@@ -9,7 +10,7 @@ import type { WorkflowQuery } from '../../bindings/WorkflowQuery';
 import type { WorkflowStatus } from '../../bindings/WorkflowStatus';
 import { ConfirmDialog } from '../../components/Modal';
 import { EmptyState, ErrorState, LoadingState, NoMatches, Pager, StatusBadge, When } from '../../components/States';
-import { count, label } from '../../lib/format';
+import { count } from '../../lib/format';
 import { useDebounced, usePagedList } from '../../lib/hooks';
 import { isTypingTarget, matchShortcut } from '../../lib/shortcuts';
 import { href } from '../../routes';
@@ -120,23 +121,8 @@ export function WorkflowList() {
       </div>
 
       <div className="toolbar" role="search">
-        <input
-          ref={searchRef}
-          type="search"
-          className="input search"
-          placeholder="Search name or description  ( / )"
-          aria-label="Search workflows"
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-        />
-        <select className="input" aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as WorkflowStatus | '')}>
-          <option value="">All statuses</option>
-          {WORKFLOW_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
+        <SearchBox ref={searchRef} label="Search workflows" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
+        <EnumSelect label="Status" allLabel="All statuses" options={WORKFLOW_STATUSES} value={status} onChange={setStatus} />
         <select className="input" aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortKey)}>
           <option value="updatedAt">Updated</option>
           <option value="createdAt">Created</option>

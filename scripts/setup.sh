@@ -16,7 +16,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential)
-TEST_PACKAGES=(xvfb webkit2gtk-driver imagemagick)
+# postgresql: the sync tests start a private Postgres (tests/support/postgres.rs); Debian's default
+# version (15 on bookworm) provides /usr/lib/postgresql/<version>/bin.
+TEST_PACKAGES=(xvfb webkit2gtk-driver imagemagick postgresql)
 # Vite 7 needs Node 20.19+ (or 22.12+); the package-lock.json was made with npm 10+.
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19

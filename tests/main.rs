@@ -18,5 +18,6 @@ mod executions;
 mod keys_deployments;
 mod migrations;
 mod seed_bundle;
+mod sync;
 mod templates;
 mod workflows;

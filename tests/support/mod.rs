@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::path::PathBuf;
 use tempfile::TempDir;
 use turbocat_domain::{Error, ErrorCode, Result};

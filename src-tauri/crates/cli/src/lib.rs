@@ -1,12 +1,13 @@
 //! The `turbocat` command line: the database work the hosted project does with Prisma
 //! (migrate, status, validate, reset, seed, backup, restore) and bundle export/import, over
 //! the same store and services as the desktop app, and `run` (a workflow, headless, through the
-//! engine), and `settings llm` (the LLM endpoint).
+//! engine), and `settings llm` (the LLM endpoint), and `sync init`/`sync check` (the far Postgres).
 //!
 //! Exit codes, for scripts: 0 success; 1 the command failed (the message says why); 2 bad
 //! usage; 3 `db status`/`db validate` found the database not up to date or not valid;
 //! 4 the database was refused (made by a newer build, or a changed migration); 5 `run` ran the
-//! workflow but it did not complete (failed, timed out or cancelled).
+//! workflow but it did not complete (failed, timed out or cancelled). `sync check` exits 3 when
+//! the far schema is not compatible, `sync init` 4 when the far schema is not empty.
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
@@ -34,6 +35,7 @@ pub const EXIT_RUN_NOT_COMPLETED: u8 = 5;
 
 mod run;
 mod settings;
+mod sync;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,6 +68,9 @@ pub enum Command {
     /// Local settings: the LLM endpoint the llm agent calls.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
+    /// Sync with a hosted project's Postgres: init (create the tables), check (compatibility).
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,6 +192,7 @@ fn execute(cli: Cli) -> CliResult {
         Command::Import(args) => import(args, &path, json),
         Command::Run(args) => run::run_workflow(args, &path, json),
         Command::Settings(cmd) => settings::settings(cmd, &path, json),
+        Command::Sync(cmd) => sync::sync(cmd, json),
     }
 }
 

@@ -37,57 +37,37 @@ async function statusOf(id) {
 describe('Deployments', () => {
   it('creates a deployment of a workflow with a masked variable', async () => {
     await waitForText('the seeded agents', (t) => t.includes('Web Scraper'));
-    console.log('STEP 1 await waitForText("the seeded agents", (t) => t.includes("We');
     await $('//a[normalize-space(.)="Deployments"]').click();
-    console.log('STEP 2 await $("//a[normalize-space(.)="Deployments"]").click();');
     await waitForText('the empty Deployments page', (t) => t.includes('No deployments yet'));
-    console.log('STEP 3 await waitForText("the empty Deployments page", (t) => t.inc');
 
     // N opens the form, Esc closes it.
     await browser.keys('n');
-    console.log('STEP 4 await browser.keys("n");');
     const panel = await $('aside[role="dialog"]');
     await panel.waitForDisplayed();
-    console.log('STEP 5 await panel.waitForDisplayed();');
     await browser.keys('Escape');
-    console.log('STEP 6 await browser.keys("Escape");');
     await panel.waitForDisplayed({ reverse: true });
-    console.log('STEP 7 await panel.waitForDisplayed({ reverse: true });');
     await browser.keys('n');
-    console.log('STEP 8 await browser.keys("n");');
     await $('aside[role="dialog"]').waitForDisplayed();
-    console.log('STEP 9 await $("aside[role="dialog"]").waitForDisplayed();');
 
     // The name has the focus. Without a target, the rules.md message shows on the target field.
     await browser.keys(NAME);
-    console.log('STEP 10 await browser.keys(NAME);');
     await $('//label[span[normalize-space(.)="Environment"]]/select').selectByAttribute('value', 'STAGING');
-    console.log('STEP 11 await $("//label[span[normalize-space(.)="Environment"]]/sel');
     await $('//button[@type="submit"]').click();
-    console.log('STEP 12 await $("//button[@type="submit"]").click();');
     await waitForText('the target message', (t) => t.includes('Either workflowId or agentId must be provided'));
-    console.log('STEP 13 await waitForText("the target message", (t) => t.includes("E');
+    await browser.saveScreenshot(path.join(SCREENSHOTS, 'deployment-target-required.png'));
 
     const target = await $('select[aria-label="Workflow to deploy"]');
     await browser.waitUntil(async () => (await target.$$('option')).length > 2, { timeoutMsg: 'no workflows to pick' });
-    console.log('STEP 14 await browser.waitUntil(async () => (await target.$$("option');
     await target.selectByAttribute('value', PIPELINE);
-    console.log('STEP 15 await target.selectByAttribute("value", PIPELINE);');
     await $('//button[normalize-space(.)="Add variable"]').click();
-    console.log('STEP 16 await $("//button[normalize-space(.)="Add variable"]").click');
     await $('input[aria-label="Variable 1 name"]').setValue('API_TOKEN');
-    console.log('STEP 17 await $("input[aria-label="Variable 1 name"]").setValue("API');
     await $('input[aria-label="Variable 1 value"]').setValue(SECRET);
-    console.log('STEP 18 await $("input[aria-label="Variable 1 value"]").setValue(SEC');
     await $('//button[@type="submit"]').click();
-    console.log('STEP 19 await $("//button[@type="submit"]").click();');
 
     await waitForText('the edit panel of the new deployment', (t) => t.includes(`Edit ${NAME}`));
-    console.log('STEP 20 await waitForText("the edit panel of the new deployment", (t');
     // The stored variable is listed by name with a write-only value; its value is nowhere.
     const stored = await $('input[aria-label="New value for API_TOKEN"]');
     await stored.waitForDisplayed();
-    console.log('STEP 21 await stored.waitForDisplayed();');
     expect(await stored.getValue()).toBe('');
     expect(await stored.getAttribute('placeholder')).toContain('••••');
     expect(await browser.execute(() => document.documentElement.outerHTML)).not.toContain(SECRET);
@@ -98,14 +78,10 @@ describe('Deployments', () => {
     expect(JSON.stringify(d)).not.toContain(SECRET);
 
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'deployment-panel.png'));
-    console.log('STEP 22 await browser.saveScreenshot(path.join(SCREENSHOTS, "deploym');
 
     await $('//button[@aria-label="Close (Esc)"]').click();
-    console.log('STEP 23 await $("//button[@aria-label="Close (Esc)"]").click();');
     await waitForText('the new deployment in the list', (t) => t.includes(NAME) && t.includes('1 deployment'));
-    console.log('STEP 24 await waitForText("the new deployment in the list", (t) => t');
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'deployment-created.png'));
-    console.log('STEP 25 await browser.saveScreenshot(path.join(SCREENSHOTS, "deploym');
   });
 
   it('starts and stops it as the state machine allows, then deletes it', async () => {

@@ -19,6 +19,7 @@ import {
   hasValues,
   neverRan,
   RANGES,
+  shortDateTime,
   statsQuery,
   type RangeDays,
 } from './dashboard/chart';
@@ -142,7 +143,7 @@ function Recent({ stats }: { stats: DashboardStats }) {
                 </td>
                 <td>
                   <time dateTime={e.createdAt} title={formatFull(e.createdAt)}>
-                    {formatDateTime(e.createdAt)}
+                    {shortDateTime(e.createdAt)}
                   </time>
                 </td>
                 <td className="num">{formatDuration(e.durationMs)}</td>

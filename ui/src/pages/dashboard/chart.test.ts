@@ -10,6 +10,7 @@ import {
   hasValues,
   neverRan,
   parseRange,
+  shortDateTime,
   statsQuery,
   tickInterval,
   toPercent,
@@ -63,6 +64,12 @@ describe('labels', () => {
     expect(chartRows([day('2026-01-01')])[0]!.label).toBe(
       new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }).format(new Date(2026, 0, 1)),
     );
+  });
+
+  it('writes a recent moment without its year', () => {
+    const text = shortDateTime('2026-03-10T15:04:00.000Z');
+    expect(text).not.toContain('2026');
+    expect(text).toContain(String(new Date('2026-03-10T15:04:00.000Z').getDate()));
   });
 
   it('formats rates', () => {

@@ -41,6 +41,13 @@ export function dayLabel(day: string): string {
   return dayFormat.format(dayDate(day));
 }
 
+const shortDateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** "Mar 10, 3:04 PM": a recent moment without its year (the full one goes in a tooltip). */
+export function shortDateTime(iso: string): string {
+  return shortDateTimeFormat.format(new Date(iso));
+}
+
 /** "Tuesday, March 10, 2026", for tooltips. */
 export function longDayLabel(day: string): string {
   return longDayFormat.format(dayDate(day));

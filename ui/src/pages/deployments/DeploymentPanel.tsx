@@ -8,7 +8,7 @@ import type { CommandError } from '../../ipc';
 import type { Deployment } from '../../bindings/Deployment';
 import type { Environment } from '../../bindings/Environment';
 import { Field } from '../../components/Field';
-import { StatusBadge } from '../../components/States';
+import { ErrorState, LoadingState, StatusBadge } from '../../components/States';
 import { formatDateTime, label } from '../../lib/format';
 import {
   buildCreateInput,
@@ -270,15 +270,9 @@ export function DeploymentPanel(props: {
         </header>
 
         {loadError ? (
-          <div className="state state-error" role="alert">
-            <p>
-              <code className="error-code">{loadError.code}</code> {loadError.message}
-            </p>
-          </div>
+          <ErrorState error={loadError} />
         ) : mode.mode === 'edit' && !deployment ? (
-          <p className="state" role="status">
-            Loading deployment…
-          </p>
+          <LoadingState what="the deployment" />
         ) : (
           <form
             className="panel-body"
@@ -287,13 +281,7 @@ export function DeploymentPanel(props: {
               void save();
             }}
           >
-            {saveError && (
-              <div className="state state-error" role="alert">
-                <p>
-                  <code className="error-code">{saveError.code}</code> {saveError.message}
-                </p>
-              </div>
-            )}
+            {saveError && <ErrorState error={saveError} />}
             {errors._form && <p className="field-error">{errors._form}</p>}
 
             <div className="grid">

@@ -55,6 +55,7 @@ describe('Dashboard', () => {
 
   it('counts new runs, charts them and links the recent ones', async () => {
     await openDashboard();
+    await $('//button[normalize-space(.)="30 days"]').click();
     await invoke('workflows_update', { id: PIPELINE, input: { status: 'ACTIVE' } });
     const first = await invoke('executions_create', { input: { workflowId: PIPELINE } });
     const second = await invoke('executions_create', { input: { workflowId: PIPELINE } });

@@ -54,6 +54,10 @@ describe('Deployments', () => {
     await $('//label[span[normalize-space(.)="Environment"]]/select').selectByAttribute('value', 'STAGING');
     await $('//button[@type="submit"]').click();
     await waitForText('the target message', (t) => t.includes('Either workflowId or agentId must be provided'));
+    expect(await $('//div[@role="group"][@aria-label="Target: what runs"]//span[@role="alert"]').getText()).toBe(
+      'Either workflowId or agentId must be provided',
+    );
+    await browser.pause(300); // let the window paint the message before the screenshot
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'deployment-target-required.png'));
 
     const target = await $('select[aria-label="Workflow to deploy"]');

@@ -1,6 +1,6 @@
-// The Executions pages with an execution that exists. Runs cannot be started from the UI yet
-// (the engine issue adds that), so the test creates a pending one through the
-// `executions_create` command, as the Run button will: it appears in the history by itself
+// The Executions pages with an execution that exists, without running it (run.e2e.js covers
+// real runs): the test creates a pending one through the `executions_create` command, and it
+// appears in the history by itself
 // (the change event), its page shows the header, the input data and the empty timeline and
 // logs, and cancelling it after the confirmation marks it Cancelled with its warn log line.
 // Timeline bars and step log rows need the engine; their rendering is unit-tested

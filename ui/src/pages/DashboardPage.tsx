@@ -175,8 +175,8 @@ function TopList(props: { title: string; note: string; entries: TopEntry[]; link
               </a>
               <span className="dash-top-runs">
                 {e.runs.toLocaleString()} {e.runs === 1 ? 'run' : 'runs'}
-                <span className="muted"> · {formatRate(e.runs > 0 ? e.successful / e.runs : null)} ok</span>
               </span>
+              <span className="dash-top-sub muted">{e.successful.toLocaleString()} successful</span>
               <span className="dash-top-bar" aria-hidden="true">
                 <span style={{ width: `${barWidth(e.runs, most)}%` }} />
               </span>
@@ -214,8 +214,8 @@ export function DashboardPage() {
           {neverRan(shown) ? (
             <EmptyState title="No runs yet.">
               Build a workflow on the <a href={href('workflows')}>Workflows</a> page, or start from one in{' '}
-              <a href={href('templates')}>Templates</a>, and set it to Active. Its runs appear here — with the success
-              rate and duration charts — once workflows run; running them arrives with the workflow engine.
+              <a href={href('templates')}>Templates</a>, set it to Active and press <strong>Run…</strong> in the builder.
+              Its runs appear here, with the success rate and duration charts.
             </EmptyState>
           ) : (
             <>

@@ -94,9 +94,14 @@ describe('Templates', () => {
     // Esc closes the panel; the card shows the rating and the use.
     await browser.keys('Escape');
     await panel.waitForDisplayed({ reverse: true });
-    const cardText = await (await card('LLM Assistant')).getText();
-    expect(cardText).toContain('4.00 · 1 rating');
-    expect(cardText).toContain('Used once');
+    // The gallery reloads on the change event (the watcher polls every 400 ms), so wait for it.
+    await browser.waitUntil(
+      async () => {
+        const text = await (await card('LLM Assistant')).getText();
+        return text.includes('4.00 · 1 rating') && text.includes('Used once');
+      },
+      { timeout: 10_000, timeoutMsg: 'the card never showed the new rating and use' },
+    );
   });
 
   it('saves an agent as a template', async () => {

@@ -11,7 +11,7 @@ import { useDebounced, usePagedList } from '../lib/hooks';
 import { count, formatDate, formatFull } from '../lib/format';
 import { AgentPanel, type PanelMode } from './agents/AgentPanel';
 import { DuplicateDialog } from './agents/dialogs';
-import { label, StatusBadge, TYPES, STATUSES } from './agents/common';
+import { StatusBadge, TYPES, STATUSES } from './agents/common';
 import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
 
 type SortKey = 'name' | 'createdAt' | 'updatedAt';
@@ -128,19 +128,7 @@ export function AgentsPage() {
       <div className="toolbar" role="search">
         <SearchBox ref={searchRef} label="Search agents" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
         <EnumSelect label="Type" allLabel="All types" options={TYPES} value={type} onChange={setType} format={String} />
-        <select
-          className="input"
-          aria-label="Status"
-          value={status}
-          onChange={(e) => setStatus(e.target.value as AgentStatus | '')}
-        >
-          <option value="">All statuses</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
+        <EnumSelect label="Status" allLabel="All statuses" options={STATUSES} value={status} onChange={setStatus} />
         <select className="input" aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortKey)}>
           <option value="updatedAt">Updated</option>
           <option value="createdAt">Created</option>

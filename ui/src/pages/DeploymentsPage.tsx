@@ -10,6 +10,7 @@ import type { DeploymentQuery } from '../bindings/DeploymentQuery';
 import type { DeploymentStatus } from '../bindings/DeploymentStatus';
 import type { Environment } from '../bindings/Environment';
 import { ConfirmDialog } from '../components/Modal';
+import { EnumSelect, SearchBox } from '../components/Filters';
 import { EmptyState, ErrorState, LoadingState, NoMatches, Pager, StatusBadge, When } from '../components/States';
 import { count, label } from '../lib/format';
 import { useDebounced, usePagedList } from '../lib/hooks';
@@ -133,36 +134,9 @@ export function DeploymentsPage() {
       </div>
 
       <div className="toolbar" role="search">
-        <input
-          ref={searchRef}
-          type="search"
-          className="input search"
-          placeholder="Search name or description  ( / )"
-          aria-label="Search deployments"
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-        />
-        <select className="input" aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as DeploymentStatus | '')}>
-          <option value="">All statuses</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input"
-          aria-label="Environment"
-          value={environment}
-          onChange={(e) => setEnvironment(e.target.value as Environment | '')}
-        >
-          <option value="">All environments</option>
-          {ENVIRONMENTS.map((env) => (
-            <option key={env} value={env}>
-              {label(env)}
-            </option>
-          ))}
-        </select>
+        <SearchBox ref={searchRef} label="Search deployments" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
+        <EnumSelect label="Status" allLabel="All statuses" options={STATUSES} value={status} onChange={setStatus} />
+        <EnumSelect label="Environment" allLabel="All environments" options={ENVIRONMENTS} value={environment} onChange={setEnvironment} />
       </div>
 
       {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}

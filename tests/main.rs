@@ -19,5 +19,8 @@ mod keys_deployments;
 mod migrations;
 mod seed_bundle;
 mod sync;
+mod sync_data;
+mod sync_pooler;
+mod sync_tls;
 mod templates;
 mod workflows;

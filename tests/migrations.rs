@@ -64,7 +64,7 @@ fn opens_an_empty_file_creating_its_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a").join("b").join("t.sqlite");
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.migration.applied, vec!["V1__init", "V2__local_settings"]);
+    assert_eq!(store.migration.applied, vec!["V1__init", "V2__local_settings", "V3__sync"]);
     assert!(store.migration.backup.is_none(), "an empty file needs no backup");
     let (mode, fk, tables): (String, i64, i64) = store
         .read(|c| {
@@ -137,13 +137,13 @@ fn every_hosted_column_exists_with_its_constraints() {
 fn migrates_a_file_of_the_previous_schema_after_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let path = v1_file(dir.path());
-    assert_eq!(maintenance::inspect(&path).unwrap().pending().count(), 1);
+    assert_eq!(maintenance::inspect(&path).unwrap().pending().count(), 2);
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.migration.applied, vec!["V2__local_settings"]);
+    assert_eq!(store.migration.applied, vec!["V2__local_settings", "V3__sync"]);
     let backup = store.migration.backup.clone().expect("a backup of the non-empty file");
     // The backup is the file as it was: schema version 1, with its rows.
     let st = maintenance::inspect(&backup).unwrap();
-    assert_eq!((st.current_version, st.pending().count()), (1, 1));
+    assert_eq!((st.current_version, st.pending().count()), (1, 2));
     let name: String =
         Connection::open(&backup).unwrap().query_row("SELECT name FROM agents", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Old agent");
@@ -157,7 +157,7 @@ fn migrates_a_file_of_the_previous_schema_after_a_backup() {
         })
         .unwrap();
     assert_eq!(agent, "Old agent");
-    assert!(audit.contains("\"from\":1") && audit.contains("\"to\":2"), "{audit}");
+    assert!(audit.contains("\"from\":1") && audit.contains("\"to\":3"), "{audit}");
 }
 
 #[test]
@@ -182,20 +182,22 @@ fn a_database_from_a_newer_build_is_refused_untouched() {
     drop(env.svc);
     Connection::open(&path)
         .unwrap()
-        .execute_batch("INSERT INTO refinery_schema_history VALUES (3, 'future_feature', '2030-01-01T00:00:00Z', '42')")
+        .execute_batch(
+            "INSERT INTO refinery_schema_history VALUES (99, 'future_feature', '2030-01-01T00:00:00Z', '42')",
+        )
         .unwrap();
     let before = fingerprint(&path);
     let e = Store::open(&path).unwrap_err();
     let msg = e.to_string();
     assert!(matches!(e, StoreError::Refused(_)), "{msg}");
     assert!(
-        msg.contains("newer version of Turbocat") && msg.contains("version 3") && msg.contains("turbocat db restore"),
+        msg.contains("newer version of Turbocat") && msg.contains("version 99") && msg.contains("turbocat db restore"),
         "{msg}"
     );
     assert_eq!(fingerprint(&path), before);
     let st = maintenance::inspect(&path).unwrap();
     assert!(!st.is_up_to_date());
-    assert!(st.entries.iter().any(|e| e.state == MigrationState::Unknown && e.version == 3));
+    assert!(st.entries.iter().any(|e| e.state == MigrationState::Unknown && e.version == 99));
 }
 
 #[test]

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod daemon;
+pub mod pgbouncer;
 pub mod postgres;
+pub mod tls;
 
 use std::path::PathBuf;
 use tempfile::TempDir;

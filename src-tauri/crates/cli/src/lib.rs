@@ -68,9 +68,9 @@ pub enum Command {
     /// Local settings: the LLM endpoint the llm agent calls.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
-    /// Sync with a hosted project's Postgres: init (create the tables), check (compatibility).
-    #[command(subcommand)]
-    Sync(sync::SyncCommand),
+    /// Sync with a hosted project's Postgres: pull then push; or init, check, push, pull,
+    /// status, conflicts, restore.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,7 +192,7 @@ fn execute(cli: Cli) -> CliResult {
         Command::Import(args) => import(args, &path, json),
         Command::Run(args) => run::run_workflow(args, &path, json),
         Command::Settings(cmd) => settings::settings(cmd, &path, json),
-        Command::Sync(cmd) => sync::sync(cmd, json),
+        Command::Sync(args) => sync::sync(args, &path, json),
     }
 }
 

@@ -1,17 +1,34 @@
-//! `turbocat sync init` and `turbocat sync check [--json]`: the far database of a hosted
-//! Turbocat project (../shared/spec/sync.md). The connection is `--url`, else `DIRECT_URL` or
-//! `DATABASE_URL` from the environment or the `.env` file (`--env-file`, default `./.env`).
-//! Exit codes: `init` 0 created, 4 refused (the schema is not empty); `check` 0 compatible,
-//! 3 not compatible (the report says what to fix); 2 no or unusable connection settings;
-//! 1 anything else (cannot connect, TLS, the server's errors).
+//! `turbocat sync …`: the far database of a hosted Turbocat project (../shared/spec/sync.md).
+//! `init`, `check`, `push`, `pull`, plain `sync` (pull, then push), `status`, `conflicts` and
+//! `restore`. The connection is `--url`, else `DIRECT_URL` or `DATABASE_URL` from the
+//! environment or the `.env` file (`--env-file`, default `./.env`). Long transfers draw a
+//! progress bar (rows, rate) on a terminal's stderr.
+//! Exit codes: `init` 0 created, 4 refused (the schema is not empty); `check`, `push`, `pull` and
+//! `sync` 3 when the far schema is not compatible (the report says what to fix; nothing is
+//! written); `restore` 4 when there is no such open conflict; 2 no or unusable connection
+//! settings; 1 anything else (cannot connect, TLS, the server's errors).
 
-use crate::{print_json, CliResult, Failure, EXIT_FAILED, EXIT_NOT_UP_TO_DATE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
+use crate::{
+    open_services, print_json, CliResult, Failure, EXIT_FAILED, EXIT_NOT_UP_TO_DATE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE,
+};
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use turbocat_domain::{Error, ErrorCode};
 use turbocat_sync::{SyncConfig, Urls};
+
+/// `turbocat sync [OPTIONS]` pulls then pushes; the subcommands do one part.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
 
 #[derive(Subcommand, Debug)]
 pub enum SyncCommand {
@@ -19,6 +36,32 @@ pub enum SyncCommand {
     Init(FarArgs),
     /// Compare the far schema with what Turbocat writes; exit 3 when it is not compatible.
     Check(FarArgs),
+    /// Send local changes to the far database (last writer wins; losers kept as conflicts).
+    Push(RunArgs),
+    /// Bring far changes into the local database.
+    Pull(RunArgs),
+    /// Last push and pull, pending changes, open conflicts (local; no connection needed).
+    Status,
+    /// The local versions that lost to a newer far version.
+    Conflicts {
+        /// Include conflicts already restored.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Put a conflict's local version back (it is pushed, as the newest, by the next sync).
+    Restore { id: i64 },
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub far: FarArgs,
+    /// Compare id sets now to find far deletes (otherwise at most every 10 minutes).
+    #[arg(long)]
+    pub reconcile: bool,
+    /// Rows per far statement.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub batch: u32,
 }
 
 #[derive(Args, Debug)]
@@ -39,6 +82,10 @@ fn failure(e: turbocat_sync::Error) -> Failure {
     let code = match e {
         turbocat_sync::Error::Config(_) => EXIT_USAGE,
         turbocat_sync::Error::Refused(_) => EXIT_REFUSED,
+        turbocat_sync::Error::Incompatible(ref r) => {
+            let _ = write!(std::io::stderr().lock(), "{}", r.to_text());
+            EXIT_NOT_UP_TO_DATE
+        }
         _ => EXIT_FAILED,
     };
     let ecode = match e {
@@ -69,8 +116,86 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure { code: EXIT_FAILED, error: Error::internal(e.to_string()) })
 }
 
-pub(crate) fn sync(cmd: SyncCommand, json: bool) -> CliResult {
+pub(crate) fn sync(args: SyncArgs, db: &Path, json: bool) -> CliResult {
+    let cmd = match args.command {
+        Some(c) => c,
+        None => return transfer(args.run, db, json, true, true),
+    };
     match cmd {
+        SyncCommand::Push(a) => transfer(a, db, json, true, false),
+        SyncCommand::Pull(a) => transfer(a, db, json, false, true),
+        SyncCommand::Status => {
+            let services = open_services(db)?;
+            let st = turbocat_sync::session::status(services.store()).map_err(failure)?;
+            if json {
+                print_json(&st);
+            } else {
+                let mut out = std::io::stdout().lock();
+                let _ =
+                    writeln!(out, "Far database: {}", st.state.target.as_deref().unwrap_or("none yet (never synced)"));
+                let _ = writeln!(out, "Last push:    {}", st.state.last_push_at.as_deref().unwrap_or("never"));
+                let _ = writeln!(out, "Last pull:    {}", st.state.last_pull_at.as_deref().unwrap_or("never"));
+                let _ = writeln!(
+                    out,
+                    "Pending:      {} change(s){}",
+                    st.pending_total,
+                    per_table(&st.pending.clone().into_iter().collect())
+                );
+                let _ = writeln!(
+                    out,
+                    "Conflicts:    {}{}",
+                    st.conflicts,
+                    if st.conflicts > 0 { " (see `turbocat sync conflicts`)" } else { "" }
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        SyncCommand::Conflicts { all } => {
+            let services = open_services(db)?;
+            let list = turbocat_sync::session::conflicts(services.store(), all).map_err(failure)?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                outln!("No conflicts.");
+            } else {
+                for c in &list {
+                    outln!(
+                        "#{:<5} {} {}: {} (found by {} at {}){}",
+                        c.id,
+                        c.table,
+                        c.row_id,
+                        if c.loser == "far" {
+                            format!(
+                                "the far version of {} was overwritten by yours of {}",
+                                c.far_updated_at.as_deref().unwrap_or("?"),
+                                c.local_updated_at.as_deref().unwrap_or("?")
+                            )
+                        } else {
+                            format!(
+                                "your version of {} lost to the far one of {}",
+                                c.local_updated_at.as_deref().unwrap_or("?"),
+                                c.far_updated_at.as_deref().unwrap_or("?")
+                            )
+                        },
+                        c.detected_by,
+                        c.detected_at,
+                        c.restored_at.as_deref().map(|r| format!(", restored at {r}")).unwrap_or_default()
+                    );
+                }
+                outln!("Restore one with `turbocat sync restore <#>`.");
+            }
+            Ok(EXIT_OK)
+        }
+        SyncCommand::Restore { id } => {
+            let services = open_services(db)?;
+            let c = turbocat_sync::session::restore(services.store(), id).map_err(failure)?;
+            if json {
+                print_json(&c);
+            } else {
+                outln!("Restored your version of {} {}; the next sync pushes it.", c.table, c.row_id);
+            }
+            Ok(EXIT_OK)
+        }
         SyncCommand::Init(a) => {
             let cfg = config(&a)?;
             let schema = cfg.schema.clone().unwrap_or_else(|| "public".into());
@@ -112,4 +237,87 @@ pub(crate) fn sync(cmd: SyncCommand, json: bool) -> CliResult {
             Ok(if report.compatible { EXIT_OK } else { EXIT_NOT_UP_TO_DATE })
         }
     }
+}
+
+/// ` (agents 3, workflows 1)`, or nothing.
+fn per_table(rows: &BTreeMap<String, u64>) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(" ({})", rows.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", "))
+}
+
+/// Pull then push (either may be off): one session, one compatibility check.
+fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliResult {
+    let cfg = config(&a.far)?;
+    let services = open_services(db)?;
+    let opts = turbocat_sync::Options { batch: a.batch as usize, reconcile: a.reconcile };
+    let bar = ProgressBar::new_spinner();
+    if json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix:>4} {msg:<16} {bar:30} {pos}/{len} rows, {per_sec}, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut current = String::new();
+    let mut on_progress = |p: turbocat_sync::Progress| {
+        let key = format!("{:?}{}", p.phase, p.table);
+        if key != current {
+            current = key;
+            bar.reset();
+            bar.set_prefix(format!("{:?}", p.phase).to_lowercase());
+            bar.set_message(p.table);
+        }
+        bar.set_length(p.total.unwrap_or(p.rows));
+        bar.set_position(p.rows);
+    };
+    let started = std::time::Instant::now();
+    let (pulled, pushed, report) = runtime()?.block_on(async {
+        let mut s = turbocat_sync::Session::open(&cfg, services.store(), opts).await.map_err(failure)?;
+        let pulled = if pull { Some(s.pull(&mut on_progress).await.map_err(failure)?) } else { None };
+        let pushed = if push { Some(s.push(&mut on_progress).await.map_err(failure)?) } else { None };
+        Ok::<_, Failure>((pulled, pushed, s.report.clone()))
+    })?;
+    bar.finish_and_clear();
+    let status = turbocat_sync::session::status(services.store()).map_err(failure)?;
+    if json {
+        print_json(&json!({
+            "schema": report.schema,
+            "warnings": report.warnings,
+            "pulled": pulled,
+            "pushed": pushed,
+            "pending": status.pending_total,
+            "conflicts": status.conflicts,
+            "seconds": started.elapsed().as_secs_f64(),
+        }));
+        return Ok(EXIT_OK);
+    }
+    for w in &report.warnings {
+        outln!("note: {}", w.message);
+    }
+    if let Some(p) = &pulled {
+        outln!(
+            "Pulled {} row(s){}; {} conflict(s){}.",
+            p.rows.values().sum::<u64>(),
+            per_table(&p.rows),
+            p.conflicts,
+            if p.reconciled { format!("; {} removed (deleted on the far side)", p.removed) } else { String::new() }
+        );
+    }
+    if let Some(p) = &pushed {
+        outln!(
+            "Pushed {} row(s){}; {} deleted; {} conflict(s){}.",
+            p.rows.values().sum::<u64>(),
+            per_table(&p.rows),
+            p.deleted,
+            p.conflicts,
+            if p.skipped > 0 { format!("; {} change(s) of other users not sent", p.skipped) } else { String::new() }
+        );
+    }
+    if status.conflicts > 0 {
+        outln!("{} open conflict(s): `turbocat sync conflicts` lists them.", status.conflicts);
+    }
+    outln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
+    Ok(EXIT_OK)
 }

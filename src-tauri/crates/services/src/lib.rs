@@ -51,7 +51,12 @@ pub struct Services {
     pub first_start_seed: Option<seed::SeedReport>,
 }
 
-const CURRENT_USER_KEY: &str = "current_user_id";
+/// The `app_settings` key of the local profile's user id (sync re-points it when it adopts the
+/// hosted project's id for the same email).
+pub const CURRENT_USER_KEY: &str = "current_user_id";
+/// The `app_settings` key of the far server's clock offset in milliseconds, measured by sync and
+/// applied to the hybrid clock at open.
+pub const CLOCK_OFFSET_KEY: &str = "clock_offset_ms";
 
 impl Services {
     /// Opens (and migrates) the database, makes sure the local profile exists, and seeds the
@@ -60,6 +65,9 @@ impl Services {
         let store = Store::open(path)?;
         let secrets = secrets::SecretBox::open(path)?;
         let (user_id, first_start_seed) = store.write(|tx| -> Result<(Uuid, Option<seed::SeedReport>)> {
+            if let Some(ms) = settings::get(tx, CLOCK_OFFSET_KEY)?.and_then(|v| v.as_i64()) {
+                turbocat_domain::clock::set_server_offset(ms);
+            }
             if let Some(id) = settings::get(tx, CURRENT_USER_KEY)?.and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
             {
                 if turbocat_store::row::get::<turbocat_domain::User>(tx, id)?.is_some() {
@@ -149,9 +157,10 @@ impl Services {
     }
 }
 
-/// Now, for `updated_at` and friends. One place, so the sync issue can swap in a hybrid clock.
+/// Now, for `updated_at` and friends: the hybrid clock (monotonic, with the far server's offset
+/// once a sync has measured it).
 pub(crate) fn now() -> Timestamp {
-    Timestamp::now()
+    turbocat_domain::clock::stamp()
 }
 
 /// The fields that differ between two serialized rows, as `{field: {before, after}}`;

@@ -1,17 +1,23 @@
 //! Optional sync with a hosted Turbocat project's Postgres (../shared/spec/sync.md). No Tauri.
 //!
-//! This first part is the foundation: the connection ([`config`]: URLs, Prisma parameters,
-//! pooler mode, TLS), [`connect`], the schema choice ([`detect_schema`]), bootstrapping an empty
-//! schema ([`init`]) and the compatibility check ([`check()`]). Every statement goes through the
-//! unnamed-statement paths (`query_typed`, `batch_execute`), which also work through a
-//! transaction-mode pooler.
+//! The connection ([`config`]: URLs, Prisma parameters, pooler mode, TLS), [`connect`], the
+//! schema choice ([`detect_schema`]), bootstrapping an empty schema ([`init`]), the compatibility
+//! check ([`check()`]), and the sync itself: [`Session`] (push, pull, reconcile) over the local
+//! change capture in [`local`], with values carried as [`codec`] says. Every statement goes
+//! through the unnamed-statement paths (`query_typed`, `batch_execute`), which also work through
+//! a transaction-mode pooler.
 
 pub mod check;
+pub mod codec;
 pub mod config;
+pub mod local;
 pub mod schema;
+pub mod session;
 
 pub use check::{check, Finding, FindingKind, Report};
 pub use config::{PoolerMode, SyncConfig, TlsMode, Urls};
+pub use local::{Conflict, LocalStatus};
+pub use session::{Options, Phase, Progress, Pulled, Pushed, Session};
 /// The client crate, for callers that run their own statements (tests, later sync code).
 pub use tokio_postgres;
 
@@ -37,6 +43,12 @@ pub enum Error {
     /// A statement failed on the far side.
     #[error("the far database answered: {0}")]
     Db(String),
+    /// The far schema does not fit what the app writes: nothing was written.
+    #[error("the far schema \"{}\" is not compatible with Turbocat sync ({} problem(s)); nothing was written", .0.schema, .0.problems.len())]
+    Incompatible(Box<Report>),
+    /// The local database could not be read or written.
+    #[error("local database: {0}")]
+    Local(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

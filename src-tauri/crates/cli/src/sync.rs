@@ -135,12 +135,7 @@ pub(crate) fn sync(args: SyncArgs, db: &Path, json: bool) -> CliResult {
                     writeln!(out, "Far database: {}", st.state.target.as_deref().unwrap_or("none yet (never synced)"));
                 let _ = writeln!(out, "Last push:    {}", st.state.last_push_at.as_deref().unwrap_or("never"));
                 let _ = writeln!(out, "Last pull:    {}", st.state.last_pull_at.as_deref().unwrap_or("never"));
-                let _ = writeln!(
-                    out,
-                    "Pending:      {} change(s){}",
-                    st.pending_total,
-                    per_table(&st.pending.clone().into_iter().collect())
-                );
+                let _ = writeln!(out, "Pending:      {} change(s){}", st.pending_total, per_table(&st.pending));
                 let _ = writeln!(
                     out,
                     "Conflicts:    {}{}",

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use turbocat_store::queries::settings;
 use turbocat_store::{Store, StoreError};
 
@@ -125,11 +125,10 @@ pub fn save_state(conn: &Connection, s: &State) -> Result<()> {
 
 /// Points sync at a far target. A new target starts over: every local row is dirty, the append
 /// watermarks and pull cursors restart, so the first sync with it pushes and pulls everything.
-pub fn bind_target(store: &Store, target: &str, tables: &[SyncTable]) -> Result<bool> {
+pub fn bind_target(store: &Store, target: &str, tables: &[SyncTable]) -> Result<()> {
     write(store, false, false, |tx| {
-        let mut s = state(tx)?;
-        if s.target.as_deref() == Some(target) {
-            return Ok(false);
+        if state(tx)?.target.as_deref() == Some(target) {
+            return Ok(());
         }
         tx.execute("DELETE FROM sync_state", [])?;
         tx.execute("DELETE FROM sync_outbox", [])?;
@@ -143,9 +142,7 @@ pub fn bind_target(store: &Store, target: &str, tables: &[SyncTable]) -> Result<
                 [t.name],
             )?;
         }
-        s = State { target: Some(target.to_string()), ..Default::default() };
-        save_state(tx, &s)?;
-        Ok(true)
+        save_state(tx, &State { target: Some(target.to_string()), ..Default::default() })
     })
 }
 
@@ -336,6 +333,30 @@ fn mark_children(tx: &Connection, table: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A whole local row by id: replacing the stored one (`replace`) or only when it is missing.
+fn local_insert_sql(t: &SyncTable, replace: bool) -> String {
+    let qs: Vec<String> = (1..=t.cols.len()).map(|i| format!("?{i}")).collect();
+    let action = if replace {
+        let sets: Vec<String> =
+            t.cols.iter().filter(|c| c.name != "id").map(|c| format!("\"{0}\" = excluded.\"{0}\"", c.name)).collect();
+        format!("DO UPDATE SET {}", sets.join(", "))
+    } else {
+        "DO NOTHING".to_string()
+    };
+    format!("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) {action}", t.name, t.col_list(), qs.join(", "))
+}
+
+/// A stored value as JSON (conflict rows keep the local storage form).
+fn value_json(v: rusqlite::types::ValueRef<'_>) -> Json {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Integer(n) => json!(n),
+        ValueRef::Real(f) => json!(f),
+        ValueRef::Text(s) => json!(String::from_utf8_lossy(s)),
+        ValueRef::Null | ValueRef::Blob(_) => Json::Null,
+    }
+}
+
 /// Applies far rows with last writer wins by `updated_at`: a far row newer than the local one
 /// replaces it, and when the local one had an unpushed edit, that edit goes to the conflicts
 /// table first. Append-only rows are inserted when missing. `cursor` advances the table's pull
@@ -353,25 +374,7 @@ pub fn apply(
         let mut out = Applied::default();
         let max_rowid_before: i64 =
             tx.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {}", t.name), [], |r| r.get(0))?;
-        let upsert = format!(
-            "INSERT INTO {tbl} ({cols}) VALUES ({qs}) ON CONFLICT (id) DO UPDATE SET {sets}",
-            tbl = t.name,
-            cols = t.col_list(),
-            qs = (1..=t.cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
-            sets = t
-                .cols
-                .iter()
-                .filter(|c| c.name != "id")
-                .map(|c| format!("\"{0}\" = excluded.\"{0}\"", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let insert = format!(
-            "INSERT INTO {tbl} ({cols}) VALUES ({qs}) ON CONFLICT (id) DO NOTHING",
-            tbl = t.name,
-            cols = t.col_list(),
-            qs = (1..=t.cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-        );
+        let (upsert, insert) = (local_insert_sql(t, true), local_insert_sql(t, false));
         let local_stamp = format!(
             "SELECT {stamp}, (SELECT seq FROM sync_outbox WHERE tbl = '{tbl}' AND row_id = ?1) FROM {tbl} WHERE id = ?1",
             stamp = t.stamp_col(),
@@ -473,13 +476,8 @@ pub fn keep_far_losers(store: &Store, t: &SyncTable, far: &[(FarRow, String)]) -
         for (row, local_stamp) in far {
             let mut m = Map::new();
             for (c, v) in t.cols.iter().zip(row.iter().cloned()) {
-                let v = match decode(t.name, c, v).map_err(|e| Error::Local(e.to_string()))? {
-                    Value::Integer(n) => json!(n),
-                    Value::Text(s) => json!(s),
-                    Value::Real(f) => json!(f),
-                    _ => Json::Null,
-                };
-                m.insert(c.name.to_string(), v);
+                let v = decode(t.name, c, v).map_err(|e| Error::Local(e.to_string()))?;
+                m.insert(c.name.to_string(), value_json((&v).into()));
             }
             let id = row[t.col_index("id")].clone().unwrap_or_default();
             let far_stamp = row[stamp_at].clone().unwrap_or_default();
@@ -496,14 +494,7 @@ pub fn row_json(conn: &Connection, t: &SyncTable, id: &str) -> Result<Option<Jso
         .query_row(&sql, [id], |r| {
             let mut m = Map::new();
             for (i, c) in t.cols.iter().enumerate() {
-                let v = match r.get_ref(i)? {
-                    rusqlite::types::ValueRef::Null => Json::Null,
-                    rusqlite::types::ValueRef::Integer(n) => json!(n),
-                    rusqlite::types::ValueRef::Real(f) => json!(f),
-                    rusqlite::types::ValueRef::Text(s) => json!(String::from_utf8_lossy(s)),
-                    rusqlite::types::ValueRef::Blob(_) => Json::Null,
-                };
-                m.insert(c.name.to_string(), v);
+                m.insert(c.name.to_string(), value_json(r.get_ref(i)?));
             }
             Ok(Json::Object(m))
         })
@@ -618,20 +609,7 @@ pub fn restore(store: &Store, tables: &[SyncTable], conflict_id: i64) -> Result<
                 _ => Value::Null,
             })
             .collect();
-        let sql = format!(
-            "INSERT INTO {tbl} ({cols}) VALUES ({qs}) ON CONFLICT (id) DO UPDATE SET {sets}",
-            tbl = t.name,
-            cols = t.col_list(),
-            qs = (1..=t.cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
-            sets = t
-                .cols
-                .iter()
-                .filter(|c| c.name != "id")
-                .map(|c| format!("\"{0}\" = excluded.\"{0}\"", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        tx.execute(&sql, params_from_iter(values.iter()))?;
+        tx.execute(&local_insert_sql(t, true), params_from_iter(values.iter()))?;
         tx.execute("UPDATE sync_conflicts SET restored_at = ?1 WHERE id = ?2", params![now, conflict_id])?;
         Ok(Conflict { restored_at: Some(now), ..c })
     })
@@ -644,14 +622,14 @@ pub struct LocalStatus {
     #[serde(flatten)]
     pub state: State,
     /// Rows waiting to be pushed, per table (only tables with any).
-    pub pending: HashMap<String, u64>,
+    pub pending: BTreeMap<String, u64>,
     pub pending_total: u64,
     pub conflicts: u64,
 }
 
 pub fn status(conn: &Connection, tables: &[SyncTable]) -> Result<LocalStatus> {
     let me = me(conn)?;
-    let mut pending = HashMap::new();
+    let mut pending = BTreeMap::new();
     for t in tables {
         let n: i64 = if t.append_only {
             let wm = watermark(conn, t.name)?;

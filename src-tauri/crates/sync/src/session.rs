@@ -90,8 +90,6 @@ pub struct Session<'s> {
     pub report: Report,
     /// Far server time minus local time, in milliseconds.
     pub clock_offset_ms: i64,
-    /// Whether this far target is new to this database (everything is pushed and pulled).
-    pub first_sync: bool,
     opts: Options,
 }
 
@@ -116,13 +114,13 @@ impl<'s> Session<'s> {
             cfg.pg.get_dbname().unwrap_or_default(),
             schema
         );
-        let first_sync = local::bind_target(store, &target, &tables)?;
+        local::bind_target(store, &target, &tables)?;
         local::write(store, false, false, |tx| {
             turbocat_store::queries::settings::set(tx, turbocat_services::CLOCK_OFFSET_KEY, &clock_offset_ms.into())?;
             Ok(())
         })?;
         let me = local::read(store, local::me)?;
-        let mut s = Session { client, store, schema, tables, me, report, clock_offset_ms, first_sync, opts };
+        let mut s = Session { client, store, schema, tables, me, report, clock_offset_ms, opts };
         s.adopt_profile().await?;
         Ok(s)
     }

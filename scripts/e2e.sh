@@ -53,6 +53,12 @@ step_done() { say "$1 ($((SECONDS - step_start)) s)"; step_start=$SECONDS; }
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/turbocat-e2e.XXXXXX")"
 XVFB_PID=""
 WDIO_PID=""
+PG_DIR=""
+PG_BIN="${TURBOCAT_PG_BIN:-/usr/lib/postgresql/15/bin}"
+DBUS_PID=""
+KEYRING_PID=""
+# initdb and postgres refuse root: as root they run as the `postgres` account.
+as_pg() { if [[ $EUID == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   local status=$? pidfile pid
   trap - EXIT INT TERM
@@ -73,6 +79,11 @@ cleanup() {
   if [[ -n $XVFB_PID ]] && kill -0 "$XVFB_PID" 2>/dev/null; then
     kill -TERM "$XVFB_PID" 2>/dev/null || true
     wait "$XVFB_PID" 2>/dev/null || true
+  fi
+  for pid in $KEYRING_PID $DBUS_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+  if [[ -n $PG_DIR ]]; then
+    [[ -f $PG_DIR/data/postmaster.pid ]] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$PG_DIR"
   fi
   if [[ $status != 0 ]]; then
     local log
@@ -175,6 +186,45 @@ done
 [[ -s $RUN_DIR/display ]] || fail "Xvfb did not start: $(cat "$RUN_DIR/xvfb.log")"
 export DISPLAY=":$(tr -d '[:space:]' <"$RUN_DIR/display")"
 say "Xvfb on display $DISPLAY"
+
+# --- A far Postgres and an OS keychain for the sync spec --------------------------------------
+# specs/sync.e2e.js syncs with a real Postgres 15 that asks for a password (scram-sha-256), as a
+# hosted one does, and the app keeps that password in a real Secret Service: gnome-keyring on a
+# private D-Bus session bus, unlocked for this run, its keyrings in the run folder.
+
+PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/turbocat-e2e-pg.XXXXXX")"
+PG_PASSWORD="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
+if [[ $EUID == 0 ]]; then chown -R postgres "$PG_DIR"; fi
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U turbocat --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 \
+  >"$RUN_DIR/initdb.log" 2>&1 || fail "initdb failed: $(tail -n 5 "$RUN_DIR/initdb.log")"
+PG_PORT=""
+for p in $(seq 55432 55632); do
+  if ! port_in_use "$p"; then PG_PORT=$p; break; fi
+done
+[[ -n $PG_PORT ]] || fail "no free port for the far Postgres"
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -o \
+  "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+  fail "the far Postgres did not start: $(tail -n 5 "$PG_DIR/postgres.log")"
+PGPASSWORD="$PG_PASSWORD" "$PG_BIN/psql" -qX -h 127.0.0.1 -p "$PG_PORT" -U turbocat -d postgres \
+  -c 'CREATE DATABASE far' >/dev/null || fail "cannot create the far database"
+export TURBOCAT_E2E_PG_URL="postgresql://turbocat@127.0.0.1:$PG_PORT/far"
+export TURBOCAT_E2E_PG_PASSWORD="$PG_PASSWORD" TURBOCAT_E2E_PSQL="$PG_BIN/psql"
+say "far Postgres on 127.0.0.1:$PG_PORT"
+
+if command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 3>"$RUN_DIR/dbus.address" 4>"$RUN_DIR/dbus.pid" ||
+    fail "cannot start a D-Bus session bus"
+  DBUS_PID="$(tr -d '[:space:]' <"$RUN_DIR/dbus.pid")"
+  export DBUS_SESSION_BUS_ADDRESS="$(head -n 1 "$RUN_DIR/dbus.address")"
+  mkdir -p "$RUN_DIR/keyrings"
+  printf 'e2e' | XDG_DATA_HOME="$RUN_DIR/keyrings" gnome-keyring-daemon --foreground --unlock --components=secrets \
+    >"$RUN_DIR/gnome-keyring.log" 2>&1 &
+  KEYRING_PID=$!
+  say "OS keychain: gnome-keyring on a private session bus"
+else
+  say "no gnome-keyring (scripts/setup.sh installs it): the sync spec checks the in-memory password fallback"
+fi
 
 # --- Run --------------------------------------------------------------------------------------
 

@@ -18,8 +18,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential)
 # postgresql: the sync tests start a private Postgres (tests/support/postgres.rs); Debian's default
 # version (15 on bookworm) provides /usr/lib/postgresql/<version>/bin. pgbouncer: the sync tests
-# put a transaction-mode PgBouncer in front of it (tests/support/pgbouncer.rs).
-TEST_PACKAGES=(xvfb webkit2gtk-driver imagemagick postgresql pgbouncer)
+# put a transaction-mode PgBouncer in front of it (tests/support/pgbouncer.rs). gnome-keyring and
+# dbus-daemon: the sync e2e spec keeps the far password in a real Secret Service (scripts/e2e.sh).
+TEST_PACKAGES=(xvfb webkit2gtk-driver imagemagick postgresql pgbouncer gnome-keyring dbus-daemon)
 # Vite 7 needs Node 20.19+ (or 22.12+); the package-lock.json was made with npm 10+.
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19

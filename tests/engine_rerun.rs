@@ -9,8 +9,9 @@ use turbocat_domain::{ErrorCode, ExecutionStatus, StepStatus, TriggerType};
 use turbocat_engine::RunEvent;
 use turbocat_services::workflows::StepInput;
 
-/// "a" records the execution it ran in; "b" after it fails (an unresolvable reference); "c" is
-/// independent and completes.
+/// "a" and "c" record the execution they ran in; "b", after both, fails (an unresolvable
+/// reference). "b" waits for "c" too: were "c" independent, "b" could fail while "c" was still
+/// running, which stops "c" (on_error stop), and the test would depend on the scheduler.
 fn failing_workflow(env: &Env) -> turbocat_domain::Uuid {
     workflow(
         env,
@@ -18,7 +19,7 @@ fn failing_workflow(env: &Env) -> turbocat_domain::Uuid {
         json!({"inputs": {"missing": {"type": "object"}}}),
         vec![
             pass("a", &[], json!({"ranIn": "{{metadata.executionId}}", "n": 1})),
-            pass("b", &["a"], json!({"x": "{{inputs.missing.deep}}", "a": "{{a.n}}"})),
+            pass("b", &["a", "c"], json!({"x": "{{inputs.missing.deep}}", "a": "{{a.n}}"})),
             pass("c", &[], json!({"ranIn": "{{metadata.executionId}}"})),
         ],
     )

@@ -63,6 +63,14 @@ fn init_creates_the_ten_tables_in_public_and_check_passes() {
         assert_eq!(tables_in(&c, "public").await, want);
         let r = check(&c, "public").await.unwrap();
         assert!(r.compatible && r.problems.is_empty() && r.warnings.is_empty(), "{}", r.to_text());
+        // A hosted schema as Prisma made it has no index on updated_at: still compatible, with
+        // a warning that says how to keep pulls fast.
+        c.batch_execute("DROP INDEX public.turbocat_sync_agents_pull_idx").await.unwrap();
+        let r = check(&c, "public").await.unwrap();
+        assert!(r.compatible, "{}", r.to_text());
+        assert_eq!(r.warnings.len(), 1, "{}", r.to_text());
+        assert_eq!(r.warnings[0].kind, turbocat_sync::FindingKind::MissingPullIndex);
+        assert!(r.warnings[0].message.contains(r#"CREATE INDEX ON "public"."agents" ("updated_at", "id")"#));
         // The hosted conventions hold: lowercase enum values, no default for id/updated_at,
         // millisecond timestamps, the rating decimal, unique natural keys.
         let row = c

@@ -148,14 +148,20 @@ const EDGE: &str = r#"
 /// Local A (the demo seed plus edge values) pushed through the CLI, then pulled into B, a new
 /// database whose profile has the same email: every column of every table arrives unchanged.
 pub fn round_trip(sync_url: &str, direct_url: &str) {
+    round_trip_pushed_by(sync_url, direct_url, |a| {
+        let db = a.path();
+        let code = turbocat_cli::run(
+            ["turbocat", "--db", db.to_str().unwrap(), "--json", "sync", "push", "--url", sync_url, "--batch", "7"]
+                .map(Into::into),
+        );
+        assert_eq!(code, 0);
+    });
+}
+
+fn round_trip_pushed_by(sync_url: &str, direct_url: &str, push: impl FnOnce(&Env)) {
     let a = seeded();
     exec(&a, EDGE);
-    let db = a.path();
-    let code = turbocat_cli::run(
-        ["turbocat", "--db", db.to_str().unwrap(), "--json", "sync", "push", "--url", sync_url, "--batch", "7"]
-            .map(Into::into),
-    );
-    assert_eq!(code, 0);
+    push(&a);
     assert_eq!(turbocat_sync::session::status(a.svc.store()).unwrap().pending_total, 0);
     for t in SyncTable::all() {
         assert_eq!(far_count(direct_url, t.name) as usize, rows(&a, t.name).len(), "far {} after the push", t.name);
@@ -184,6 +190,20 @@ pub fn round_trip(sync_url: &str, direct_url: &str) {
 fn every_column_of_every_table_survives_a_round_trip() {
     let url = far_db();
     round_trip(&url, &url);
+}
+
+/// The same, every batch through COPY into the staging tables (a session connection's bulk
+/// path): COPY's text escaping and the staging tables' types carry every value unchanged.
+#[test]
+fn every_column_survives_a_round_trip_through_copy() {
+    let url = far_db();
+    round_trip_pushed_by(&url, &url, |a| {
+        let opts = Options { batch: 7, copy_min_rows: 1, ..Options::default() };
+        block_on(async {
+            let mut s = Session::open(&SyncConfig::parse(&url).unwrap(), a.svc.store(), opts).await.unwrap();
+            s.push(&mut |_| {}).await.unwrap();
+        });
+    });
 }
 
 /// Both sides edit the same rows: the later edit wins on both sides and the earlier one is in
@@ -346,10 +366,13 @@ pub fn cut_mid_push(sync_url: &str, direct_url: &str, cut: &(dyn Fn() + Sync)) {
     assert!(total > 20000);
     let batch = 1000;
     let result = block_on(async {
-        let mut s =
-            Session::open(&SyncConfig::parse(sync_url).unwrap(), a.svc.store(), Options { batch, reconcile: false })
-                .await
-                .unwrap();
+        let mut s = Session::open(
+            &SyncConfig::parse(sync_url).unwrap(),
+            a.svc.store(),
+            Options { batch, ..Options::default() },
+        )
+        .await
+        .unwrap();
         let mut killed = false;
         s.push(&mut |p| {
             if p.table == "execution_logs" && p.rows >= 5000 && !killed {
@@ -370,7 +393,7 @@ pub fn cut_mid_push(sync_url: &str, direct_url: &str, cut: &(dyn Fn() + Sync)) {
         "more than one batch committed but not acknowledged: {after_cut} vs {acked_rows}"
     );
 
-    sync(&a, sync_url, Options { batch, reconcile: false }).unwrap();
+    sync(&a, sync_url, Options { batch, ..Options::default() }).unwrap();
     assert_eq!(far_logs(), total, "nothing lost, no duplicate");
     let distinct: i64 = far_one(
         direct_url,
@@ -428,4 +451,46 @@ fn status_counts_pending_changes_and_sync_clears_them() {
         (0, 0, 0, 0),
         "{pulled:?} {pushed:?}"
     );
+}
+
+#[test]
+fn the_cli_uses_the_connection_saved_on_the_settings_page() {
+    // Only where the environment names no far database (it would come first).
+    if std::env::var_os("DATABASE_URL").is_some() || std::env::var_os("DIRECT_URL").is_some() {
+        return;
+    }
+    let url = far_db();
+    let a = seeded();
+    let db = a.path();
+    let run = |args: &[&str]| {
+        let mut v = vec!["turbocat", "--db", db.to_str().unwrap(), "sync"];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--env-file", "/nonexistent/turbocat-test.env"]);
+        turbocat_cli::run(v.into_iter().map(Into::into))
+    };
+    // Nothing saved and no URL anywhere: a usage error, and nothing bound.
+    assert_eq!(run(&[]), 2);
+    assert!(turbocat_sync::session::status(a.svc.store()).unwrap().state.target.is_none());
+    // A URL that still holds its password is not saved: it belongs in the keychain.
+    let with_password = url.replacen("postgres@", "postgres:secret@", 1);
+    let refused = local::save_connection(
+        a.svc.store(),
+        &local::SavedConnection { url: with_password, schema: None, every_minutes: None },
+    );
+    assert!(matches!(refused, Err(Error::Config(_))), "{refused:?}");
+    assert!(local::read(a.svc.store(), local::saved_connection).unwrap().is_none());
+
+    local::save_connection(
+        a.svc.store(),
+        &local::SavedConnection { url: url.clone(), schema: Some("public".into()), every_minutes: Some(15) },
+    )
+    .unwrap();
+    assert_eq!(run(&[]), 0);
+    let mine: i64 = one(&a, &format!("SELECT count(*) FROM agents WHERE user_id = '{}'", me(&a)));
+    assert!(mine > 0);
+    assert_eq!(far_count(&url, "agents"), mine);
+    let status = turbocat_sync::session::status(a.svc.store()).unwrap();
+    assert_eq!(status.pending_total, 0);
+    let target = status.state.target.unwrap();
+    assert!(target.starts_with("postgres@127.0.0.1:") && target.ends_with("/public"), "{target}");
 }

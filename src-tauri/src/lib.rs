@@ -59,6 +59,9 @@ pub fn run() {
             commands::runs::open_at_start(app.handle().clone(), Arc::clone(&runner), Arc::clone(&database));
             app.manage(runner);
             app.manage(database);
+            // Sync with a hosted project: the background schedule, if a saved connection asks.
+            app.manage(Arc::new(commands::sync::SyncRunner::default()));
+            commands::sync::schedule_at_start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -118,6 +121,14 @@ pub fn run() {
             commands::settings::bundle_export,
             commands::settings::bundle_import,
             commands::startup::startup_painted,
+            commands::sync::sync_settings_get,
+            commands::sync::sync_settings_save,
+            commands::sync::sync_disconnect,
+            commands::sync::sync_test,
+            commands::sync::sync_init,
+            commands::sync::sync_now,
+            commands::sync::sync_conflicts,
+            commands::sync::sync_restore,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

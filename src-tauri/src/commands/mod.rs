@@ -10,6 +10,7 @@ pub mod executions;
 pub mod runs;
 pub mod settings;
 pub mod startup;
+pub mod sync;
 pub mod templates;
 pub mod workflows;
 

@@ -25,9 +25,16 @@ import type { ImportOptions } from '../bindings/ImportOptions';
 import type { ImportOutcome } from '../bindings/ImportOutcome';
 import type { Instantiate } from '../bindings/Instantiate';
 import type { Instantiated } from '../bindings/Instantiated';
+import type { LastSync } from '../bindings/LastSync';
 import type { ListParams } from '../bindings/ListParams';
 import type { LogQuery } from '../bindings/LogQuery';
 import type { RelatedRows } from '../bindings/RelatedRows';
+import type { SyncConflict } from '../bindings/SyncConflict';
+import type { SyncConnectionInput } from '../bindings/SyncConnectionInput';
+import type { SyncOutcome } from '../bindings/SyncOutcome';
+import type { SyncProgress } from '../bindings/SyncProgress';
+import type { SyncSettings } from '../bindings/SyncSettings';
+import type { SyncTest } from '../bindings/SyncTest';
 import type { RunEvent } from '../bindings/RunEvent';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import type { RestoreOutcome } from '../bindings/RestoreOutcome';
@@ -166,8 +173,30 @@ export interface SettingsApi {
   bundleImport(options: ImportOptions): Promise<ImportOutcome | null>;
 }
 
+export interface SyncApi {
+  /** The saved far connection (no password), where its password is, the local sync status. */
+  syncSettingsGet(): Promise<SyncSettings>;
+  /** Saves the connection; a password (in the URL or the field) goes to the OS keychain. */
+  syncSettingsSave(input: SyncConnectionInput): Promise<SyncSettings>;
+  /** Forgets the connection and its password; synced data stays. */
+  syncDisconnect(): Promise<SyncSettings>;
+  /** Connects with the form's values and runs the compatibility check; writes nothing. */
+  syncTest(input: SyncConnectionInput): Promise<SyncTest>;
+  /** Creates the ten tables in the saved connection's empty schema. */
+  syncInit(): Promise<SyncTest>;
+  /** Pulls then pushes; progress arrives through `onSyncProgress`. */
+  syncNow(): Promise<SyncOutcome>;
+  syncConflicts(all: boolean): Promise<SyncConflict[]>;
+  /** Puts a conflict's losing version back as a new edit; the next sync sends it. */
+  syncRestore(id: number): Promise<SyncConflict>;
+  /** Progress of the sync in flight (the Tauri event `sync-progress`). Returns the function that stops listening. */
+  onSyncProgress(callback: (progress: SyncProgress) => void): () => void;
+  /** The end of every sync, also background ones (the Tauri event `sync-finished`). */
+  onSyncFinished(callback: (last: LastSync) => void): () => void;
+}
+
 export interface Backend
-  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, RunsApi, DashboardApi, DeploymentsApi, AccountApi, DataApi, SettingsApi {
+  extends AgentsApi, WorkflowsApi, TemplatesApi, ExecutionsApi, RunsApi, DashboardApi, DeploymentsApi, AccountApi, DataApi, SettingsApi, SyncApi {
   /** Which implementation is in use; the UI shows a notice when it is not the real one. */
   readonly kind: 'tauri' | 'fake';
   /**

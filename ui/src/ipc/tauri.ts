@@ -4,7 +4,9 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { toCommandError } from './errors';
 import type { Backend } from './backend';
+import type { LastSync } from '../bindings/LastSync';
 import type { RunEvent } from '../bindings/RunEvent';
+import type { SyncProgress } from '../bindings/SyncProgress';
 
 async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
   try {
@@ -21,6 +23,25 @@ const done = (p: Promise<unknown>): Promise<void> => p.then(() => undefined);
 const DB_CHANGED = 'db-changed';
 /** Emitted by src-tauri/src/commands/runs.rs for each event of every run. */
 const RUN_EVENT = 'run-event';
+/** Emitted by src-tauri/src/commands/sync.rs while a sync runs, and when it ends. */
+const SYNC_PROGRESS = 'sync-progress';
+const SYNC_FINISHED = 'sync-finished';
+
+/** Listens to a Tauri event; returns the function that stops. `listen` resolves asynchronously, so an unsubscribe before that must still take effect. */
+function subscribe<T>(event: string, callback: (payload: T) => void): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | undefined;
+  listen<T>(event, (e) => callback(e.payload))
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch((reason: unknown) => console.error(`cannot listen to ${event}`, reason));
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
 
 export const tauriBackend: Backend = {
   kind: 'tauri',
@@ -88,36 +109,20 @@ export const tauriBackend: Backend = {
   bundleExport: (selection) => call('bundle_export', { selection }),
   bundleImport: (options) => call('bundle_import', { options }),
 
+  syncSettingsGet: () => call('sync_settings_get', {}),
+  syncSettingsSave: (input) => call('sync_settings_save', { input }),
+  syncDisconnect: () => call('sync_disconnect', {}),
+  syncTest: (input) => call('sync_test', { input }),
+  syncInit: () => call('sync_init', {}),
+  syncNow: () => call('sync_now', {}),
+  syncConflicts: (all) => call('sync_conflicts', { all }),
+  syncRestore: (id) => call('sync_restore', { id }),
+
   reportFirstPaint() {
     call('startup_painted', {}).catch((reason: unknown) => console.error('startup_painted', reason));
   },
-  onDataChanged(callback) {
-    // `listen` resolves asynchronously; an unsubscribe before that must still take effect.
-    let stopped = false;
-    let unlisten: (() => void) | undefined;
-    listen(DB_CHANGED, () => callback())
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch((reason: unknown) => console.error('cannot listen to db-changed', reason));
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
-  },
-  onRunEvent(callback) {
-    let stopped = false;
-    let unlisten: (() => void) | undefined;
-    listen<RunEvent>(RUN_EVENT, (event) => callback(event.payload))
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch((reason: unknown) => console.error('cannot listen to run-event', reason));
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
-  },
+  onDataChanged: (callback) => subscribe(DB_CHANGED, () => callback()),
+  onRunEvent: (callback) => subscribe<RunEvent>(RUN_EVENT, callback),
+  onSyncProgress: (callback) => subscribe<SyncProgress>(SYNC_PROGRESS, callback),
+  onSyncFinished: (callback) => subscribe<LastSync>(SYNC_FINISHED, callback),
 };

@@ -1,13 +1,15 @@
 // The Settings page: the database file (where it is, backup now, restore from a file), export
-// and import of agents, workflows and templates, the theme, the profile, and whether a new
-// database starts with the demo content. Sections live in pages/settings/Sections.tsx, their
-// wording and form logic in pages/settings/settings.ts.
+// and import of agents, workflows and templates, sync with a hosted project, the theme, the
+// profile, and whether a new database starts with the demo content. Sections live in
+// pages/settings/Sections.tsx and SyncSection.tsx, their wording and form logic in
+// pages/settings/settings.ts and sync.ts.
 import { useEffect, useState } from 'react';
 import { backend } from '../ipc';
 import type { User } from '../bindings/User';
 import { ErrorState, LoadingState } from '../components/States';
 import { useLoad } from '../lib/hooks';
 import { AppearanceSection, DatabaseSection, ProfileSection, StartupSection, TransferSection } from './settings/Sections';
+import { SyncSection } from './settings/SyncSection';
 import './settings/settings.css';
 
 function useSystemDark(): boolean {
@@ -47,6 +49,7 @@ export function SettingsPage() {
       <div className="settings-sections">
         {info && <DatabaseSection info={info} />}
         {info && <TransferSection />}
+        <SyncSection />
         <AppearanceSection systemDark={systemDark} />
         {profile.state.kind === 'error' && <ErrorState error={profile.state.error} onRetry={profile.reload} />}
         {user && <ProfileSection user={user} onSaved={setUserOverride} />}

@@ -17,7 +17,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use turbocat_domain::{Error, ErrorCode};
+use turbocat_domain::Error;
 use turbocat_sync::{SyncConfig, Urls};
 
 /// `turbocat sync [OPTIONS]` pulls then pushes; the subcommands do one part.
@@ -60,7 +60,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub reconcile: bool,
     /// Rows per far statement.
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub batch: u32,
 }
 
@@ -88,21 +88,33 @@ fn failure(e: turbocat_sync::Error) -> Failure {
         }
         _ => EXIT_FAILED,
     };
-    let ecode = match e {
-        turbocat_sync::Error::Config(_) | turbocat_sync::Error::Refused(_) => ErrorCode::BadRequest,
-        _ => ErrorCode::Internal,
-    };
-    Failure { code, error: Error::new(ecode, e.to_string()) }
+    Failure { code, error: e.into() }
 }
 
-fn config(a: &FarArgs) -> Result<SyncConfig, Failure> {
+/// The far connection: `--url`, else DIRECT_URL / DATABASE_URL (environment, then the .env
+/// file), else the connection saved on the app's Settings page (password from the keychain).
+fn config(a: &FarArgs, db: &Path) -> Result<SyncConfig, Failure> {
     let url = match &a.url {
-        Some(u) => u.clone(),
+        Some(u) => Some(u.clone()),
+        None => Urls::discover(Some(&a.env_file)).map_err(failure)?.for_schema_work().ok().map(str::to_string),
+    };
+    let mut cfg = match url {
+        Some(url) => SyncConfig::parse(&url).map_err(failure)?,
         None => {
-            Urls::discover(Some(&a.env_file)).and_then(|u| u.for_schema_work().map(str::to_string)).map_err(failure)?
+            let saved = if db.exists() {
+                turbocat_sync::session::saved_config(open_services(db)?.store()).map_err(failure)?
+            } else {
+                None
+            };
+            saved.ok_or_else(|| {
+                failure(turbocat_sync::Error::Config(
+                    "no far database: pass --url, set DATABASE_URL (and DIRECT_URL) in the environment or a .env \
+                     file, or save a connection on the app's Settings page"
+                        .into(),
+                ))
+            })?
         }
     };
-    let mut cfg = SyncConfig::parse(&url).map_err(failure)?;
     if a.schema.is_some() {
         cfg.schema = a.schema.clone();
     }
@@ -192,7 +204,7 @@ pub(crate) fn sync(args: SyncArgs, db: &Path, json: bool) -> CliResult {
             Ok(EXIT_OK)
         }
         SyncCommand::Init(a) => {
-            let cfg = config(&a)?;
+            let cfg = config(&a, db)?;
             let schema = cfg.schema.clone().unwrap_or_else(|| "public".into());
             runtime()?.block_on(async {
                 let mut client = turbocat_sync::connect(&cfg).await.map_err(failure)?;
@@ -210,7 +222,7 @@ pub(crate) fn sync(args: SyncArgs, db: &Path, json: bool) -> CliResult {
             Ok(EXIT_OK)
         }
         SyncCommand::Check(a) => {
-            let cfg = config(&a)?;
+            let cfg = config(&a, db)?;
             let report = runtime()?.block_on(async {
                 let client = turbocat_sync::connect(&cfg).await.map_err(failure)?;
                 let schema = turbocat_sync::detect_schema(&client, &cfg).await.map_err(failure)?;
@@ -244,9 +256,9 @@ fn per_table(rows: &BTreeMap<String, u64>) -> String {
 
 /// Pull then push (either may be off): one session, one compatibility check.
 fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliResult {
-    let cfg = config(&a.far)?;
+    let cfg = config(&a.far, db)?;
     let services = open_services(db)?;
-    let opts = turbocat_sync::Options { batch: a.batch as usize, reconcile: a.reconcile };
+    let opts = turbocat_sync::Options { batch: a.batch as usize, reconcile: a.reconcile, ..Default::default() };
     let bar = ProgressBar::new_spinner();
     if json {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -267,31 +279,18 @@ fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliRes
         bar.set_length(p.total.unwrap_or(p.rows));
         bar.set_position(p.rows);
     };
-    let started = std::time::Instant::now();
-    let (pulled, pushed, report) = runtime()?.block_on(async {
-        let mut s = turbocat_sync::Session::open(&cfg, services.store(), opts).await.map_err(failure)?;
-        let pulled = if pull { Some(s.pull(&mut on_progress).await.map_err(failure)?) } else { None };
-        let pushed = if push { Some(s.push(&mut on_progress).await.map_err(failure)?) } else { None };
-        Ok::<_, Failure>((pulled, pushed, s.report.clone()))
-    })?;
+    let outcome = runtime()?
+        .block_on(turbocat_sync::session::run(&cfg, services.store(), opts, pull, push, &mut on_progress))
+        .map_err(failure)?;
     bar.finish_and_clear();
-    let status = turbocat_sync::session::status(services.store()).map_err(failure)?;
     if json {
-        print_json(&json!({
-            "schema": report.schema,
-            "warnings": report.warnings,
-            "pulled": pulled,
-            "pushed": pushed,
-            "pending": status.pending_total,
-            "conflicts": status.conflicts,
-            "seconds": started.elapsed().as_secs_f64(),
-        }));
+        print_json(&outcome);
         return Ok(EXIT_OK);
     }
-    for w in &report.warnings {
+    for w in &outcome.warnings {
         outln!("note: {}", w.message);
     }
-    if let Some(p) = &pulled {
+    if let Some(p) = &outcome.pulled {
         outln!(
             "Pulled {} row(s){}; {} conflict(s){}.",
             p.rows.values().sum::<u64>(),
@@ -300,7 +299,7 @@ fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliRes
             if p.reconciled { format!("; {} removed (deleted on the far side)", p.removed) } else { String::new() }
         );
     }
-    if let Some(p) = &pushed {
+    if let Some(p) = &outcome.pushed {
         outln!(
             "Pushed {} row(s){}; {} deleted; {} conflict(s){}.",
             p.rows.values().sum::<u64>(),
@@ -310,9 +309,9 @@ fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliRes
             if p.skipped > 0 { format!("; {} change(s) of other users not sent", p.skipped) } else { String::new() }
         );
     }
-    if status.conflicts > 0 {
-        outln!("{} open conflict(s): `turbocat sync conflicts` lists them.", status.conflicts);
+    if outcome.conflicts > 0 {
+        outln!("{} open conflict(s): `turbocat sync conflicts` lists them.", outcome.conflicts);
     }
-    outln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
+    outln!("Done in {:.1} s.", outcome.seconds);
     Ok(EXIT_OK)
 }

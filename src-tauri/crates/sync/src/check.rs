@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum FindingKind {
     MissingTable,
     MissingColumn,
@@ -23,27 +24,39 @@ pub enum FindingKind {
     ExtraColumn,
     ExtraTable,
     ExtraEnumLabel,
+    /// No index leads with the column a pull's cursor walks (`updated_at`, or `created_at` for
+    /// the append-only tables): each pull reads the whole table.
+    MissingPullIndex,
 }
 
 impl FindingKind {
     /// Whether this finding stops a sync.
     pub fn blocking(self) -> bool {
-        !matches!(self, FindingKind::ExtraColumn | FindingKind::ExtraTable | FindingKind::ExtraEnumLabel)
+        !matches!(
+            self,
+            FindingKind::ExtraColumn
+                | FindingKind::ExtraTable
+                | FindingKind::ExtraEnumLabel
+                | FindingKind::MissingPullIndex
+        )
     }
 }
 
 /// One difference, with a sentence saying what it means and what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Finding {
     pub kind: FindingKind,
     pub table: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub column: Option<String>,
     pub message: String,
 }
 
 /// The outcome of a check: `problems` block a sync, `warnings` do not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, rename = "CompatibilityReport")]
 pub struct Report {
     pub schema: String,
     pub compatible: bool,
@@ -113,7 +126,52 @@ pub async fn check(client: &Client, schema_name: &str) -> Result<Report> {
             },
         ));
     }
-    Ok(compare(schema_name, &far))
+    let mut report = compare(schema_name, &far);
+    // The leading column of every index of the schema's tables.
+    let indexes = client
+        .query_typed(
+            "SELECT c.relname::text, a.attname::text FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+             WHERE n.nspname = $1",
+            &[(&schema_name, Type::TEXT)],
+        )
+        .await?;
+    let leading: Vec<(String, String)> = indexes.iter().map(|r| (r.get(0), r.get(1))).collect();
+    report.warnings.extend(pull_index_findings(schema_name, &far, &leading));
+    Ok(report)
+}
+
+/// A warning per synced table whose pull cursor column leads no index: the pull then scans
+/// the table, so each sync takes longer as the table grows. `sync init` creates these indexes
+/// ([`schema::PULL_INDEXES_SQL`]); for an existing project the message gives the statement.
+fn pull_index_findings(
+    schema_name: &str,
+    far: &BTreeMap<String, Vec<(String, FarColumn)>>,
+    leading: &[(String, String)],
+) -> Vec<Finding> {
+    crate::codec::SyncTable::all()
+        .iter()
+        .filter(|t| far.contains_key(t.name))
+        .filter_map(|t| {
+            let stamp = if t.append_only { "created_at" } else { "updated_at" };
+            if leading.iter().any(|(tbl, col)| tbl == t.name && col == stamp) {
+                return None;
+            }
+            Some(Finding {
+                kind: FindingKind::MissingPullIndex,
+                table: t.name.into(),
+                column: Some(stamp.into()),
+                message: format!(
+                    "no index on {name}.{stamp}: every sync reads the whole table to find what changed, so it \
+                     slows down as the table grows. To keep syncs fast: CREATE INDEX ON \"{schema_name}\".\"{name}\" \
+                     (\"{stamp}\", \"id\");",
+                    name = t.name
+                ),
+            })
+        })
+        .collect()
 }
 
 fn compare(schema_name: &str, far: &BTreeMap<String, Vec<(String, FarColumn)>>) -> Report {
@@ -232,6 +290,33 @@ fn compare(schema_name: &str, far: &BTreeMap<String, Vec<(String, FarColumn)>>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_without_an_index_on_its_cursor_column_gets_a_warning_with_the_fix() {
+        let far = far_from_app();
+        let mut leading: Vec<(String, String)> = crate::codec::SyncTable::all()
+            .iter()
+            .map(|t| (t.name.to_string(), if t.append_only { "created_at" } else { "updated_at" }.to_string()))
+            .collect();
+        assert!(pull_index_findings("public", &far, &leading).is_empty());
+        leading.retain(|(t, _)| t != "agents" && t != "execution_logs");
+        leading.push(("agents".into(), "user_id".into()));
+        let found = pull_index_findings("public", &far, &leading);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| !f.kind.blocking()));
+        let agents = found.iter().find(|f| f.table == "agents").unwrap();
+        assert!(
+            agents.message.contains(r#"CREATE INDEX ON "public"."agents" ("updated_at", "id");"#),
+            "{}",
+            agents.message
+        );
+        let logs = found.iter().find(|f| f.table == "execution_logs").unwrap();
+        assert_eq!(logs.column.as_deref(), Some("created_at"));
+        // A table the far side lacks is reported as missing, not as unindexed.
+        let mut partial = far_from_app();
+        partial.remove("agents");
+        assert!(pull_index_findings("public", &partial, &leading).iter().all(|f| f.table != "agents"));
+    }
 
     fn far_from_app() -> BTreeMap<String, Vec<(String, FarColumn)>> {
         schema::tables()

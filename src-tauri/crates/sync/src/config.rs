@@ -30,16 +30,18 @@ const PASSED: &[&str] = &[
 
 /// How the far side pools connections (sync.md: Supabase's pooler runs session mode on 5432 and
 /// transaction mode on 6543). In transaction mode no named prepared statements and no COPY.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum PoolerMode {
     Session,
     Transaction,
 }
 
 /// Whether the connection is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
+#[ts(export)]
 pub enum TlsMode {
     /// Plain TCP or a unix socket: only for loopback hosts.
     Off,
@@ -136,6 +138,50 @@ impl SyncConfig {
     }
 }
 
+impl SyncConfig {
+    /// `user@host:port/database`: which far login this is, for people (no password) and as
+    /// the name of its keychain entry.
+    pub fn login(&self) -> String {
+        let host = match self.pg.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+            #[cfg(unix)]
+            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".into(),
+        };
+        format!(
+            "{}@{}:{}/{}",
+            self.pg.get_user().unwrap_or_default(),
+            host,
+            self.pg.get_ports().first().copied().unwrap_or(5432),
+            self.pg.get_dbname().unwrap_or_default()
+        )
+    }
+
+    /// Whether the connection has a password (from the URL or [`SyncConfig::set_password`]).
+    pub fn has_password(&self) -> bool {
+        self.pg.get_password().is_some_and(|p| !p.is_empty())
+    }
+
+    /// Logs in with `password` (kept out of the URL, e.g. from the OS keychain).
+    pub fn set_password(&mut self, password: &str) {
+        self.pg.password(password);
+    }
+}
+
+/// Splits a connection URL into the URL without its password (what may be stored and shown)
+/// and the password, percent-decoded, if it had one.
+pub fn split_password(url: &str) -> Result<(String, Option<String>)> {
+    let mut u = url::Url::parse(url.trim()).map_err(|e| Error::Config(format!("not a valid URL: {e}")))?;
+    let password = u
+        .password()
+        .map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned())
+        .filter(|p| !p.is_empty());
+    if u.password().is_some() {
+        let _ = u.set_password(None);
+    }
+    Ok((u.to_string(), password))
+}
+
 fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost") || h.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
@@ -210,6 +256,22 @@ pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use tokio_postgres::config::Host;
+
+    #[test]
+    fn the_password_is_split_off_decoded() {
+        let (url, pw) =
+            split_password("postgresql://app:p%40ss%2Bw+rd@db.example.com:5432/postgres?sslmode=require").unwrap();
+        assert_eq!(url, "postgresql://app@db.example.com:5432/postgres?sslmode=require");
+        assert_eq!(pw.as_deref(), Some("p@ss+w+rd"));
+        let (url, pw) = split_password("postgres://app@localhost/db").unwrap();
+        assert_eq!((url.as_str(), pw), ("postgres://app@localhost/db", None));
+        let mut cfg = SyncConfig::parse(&url).unwrap();
+        assert_eq!(cfg.login(), "app@localhost:5432/db");
+        assert!(!cfg.has_password());
+        cfg.set_password("secret");
+        assert!(cfg.has_password());
+        assert!(split_password("not a url").is_err());
+    }
 
     #[test]
     fn supabase_transaction_pooler_url_is_stripped_and_detected() {

@@ -12,12 +12,13 @@ pub mod codec;
 pub mod config;
 pub mod local;
 pub mod schema;
+pub mod secret;
 pub mod session;
 
 pub use check::{check, Finding, FindingKind, Report};
-pub use config::{PoolerMode, SyncConfig, TlsMode, Urls};
-pub use local::{Conflict, LocalStatus};
-pub use session::{Options, Phase, Progress, Pulled, Pushed, Session};
+pub use config::{split_password, PoolerMode, SyncConfig, TlsMode, Urls};
+pub use local::{Conflict, LocalStatus, SavedConnection};
+pub use session::{Options, Outcome, Phase, Progress, Pulled, Pushed, Session};
 /// The client crate, for callers that run their own statements (tests, later sync code).
 pub use tokio_postgres;
 
@@ -49,6 +50,27 @@ pub enum Error {
     /// The local database could not be read or written.
     #[error("local database: {0}")]
     Local(String),
+    /// The OS keychain could not keep or give the password.
+    #[error("{0}")]
+    Keychain(String),
+}
+
+/// A sync failure as the app and the CLI's `--json` report it: settings that do not work are
+/// the user's to fix (VALIDATION_ERROR on the URL, BAD_REQUEST when the server cannot be
+/// reached), a far side in a state the operation refuses is a CONFLICT, the rest INTERNAL.
+impl From<Error> for turbocat_domain::Error {
+    fn from(e: Error) -> Self {
+        use turbocat_domain::ErrorCode;
+        let message = e.to_string();
+        match e {
+            Error::Config(_) => turbocat_domain::Error::validation_field("url", message),
+            Error::Connect { .. } | Error::Tls(_) | Error::Keychain(_) => {
+                turbocat_domain::Error::new(ErrorCode::BadRequest, message)
+            }
+            Error::Refused(_) | Error::Incompatible(_) => turbocat_domain::Error::new(ErrorCode::Conflict, message),
+            Error::Db(_) | Error::Local(_) => turbocat_domain::Error::new(ErrorCode::Internal, message),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -173,6 +195,7 @@ pub async fn init(client: &mut Client, schema: &str) -> Result<()> {
     let ident = quote_ident(schema);
     tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {ident}; SET LOCAL search_path TO {ident};")).await?;
     tx.batch_execute(schema::INIT_SQL).await?;
+    tx.batch_execute(schema::PULL_INDEXES_SQL).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,11 @@
 /// The DDL `sync init` runs (with search_path set to the chosen schema).
 pub const INIT_SQL: &str = include_str!("../../../../migrations/postgres/V1__init.sql");
 
+/// What `sync init` adds to the hosted schema: an index per table on the column its pull
+/// cursor walks, so an incremental pull reads only what changed (the hosted Prisma schema has
+/// none on `updated_at`; the compatibility check suggests them for an existing project).
+pub const PULL_INDEXES_SQL: &str = include_str!("../../../../migrations/postgres/V2__pull_indexes.sql");
+
 /// One table per line: `table: column type[!], …` where `!` means NOT NULL. Types are spelled
 /// as [`normalize_type`] spells the catalog's: `uuid`, `text`, `int`, `bool`, `jsonb`,
 /// `varchar(n)`, `timestamp(3)`, `decimal(p,s)`, `text[]`, or an enum's type name.

@@ -3,7 +3,9 @@
 //!
 //! Every far statement is a single autocommitted statement through the unnamed-statement path
 //! (`query_typed`), so a transaction pooler works and a cut connection loses at most the batch
-//! in flight, which the next sync replays harmlessly. SQLite work is short and runs inline.
+//! in flight, which the next sync replays harmlessly. The one exception is the bulk path of a
+//! session connection (never through a transaction pooler): a big batch goes up by COPY, in one
+//! transaction of its own. SQLite work is short and runs inline.
 
 use crate::codec::{SyncTable, PUSH_ORDER};
 use crate::local::{self, Applied, FarRow};
@@ -15,28 +17,37 @@ use tokio_postgres::Client;
 use turbocat_domain::Timestamp;
 use turbocat_store::Store;
 
-/// How far back each pull looks before its cursor: far stamps come from application clocks, so
-/// a row committed late may carry a stamp a little before the cursor.
+/// How far back each pull looks: far stamps come from application clocks, so a row committed
+/// late may carry a stamp a little before the cursor. The window reaches back from when the
+/// previous complete pull began (rows committed before then were all visible to it), or from
+/// the cursor when that is older: a burst of rows just before the cursor (the logs of a run)
+/// is then not downloaded again by every later pull.
 pub const PULL_OVERLAP_MS: i64 = 2 * 60 * 1000;
 /// Far hard deletes are found by comparing id sets, at most this often unless asked.
 pub const RECONCILE_EVERY_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Rows per far statement (sync.md: 1,000–5,000).
+    /// Rows per far statement or COPY transaction (sync.md: 1,000–5,000); a cut connection
+    /// replays at most one batch.
     pub batch: usize,
     /// Compare id sets now, whatever the time since the last comparison.
     pub reconcile: bool,
+    /// On a session connection (not through a transaction pooler), a batch of at least this
+    /// many rows goes up by COPY in one transaction (sync.md's initial upload; see
+    /// `upsert_copied`); smaller batches take the parameter-array upsert.
+    pub copy_min_rows: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { batch: 2000, reconcile: false }
+        Options { batch: 5000, reconcile: false, copy_min_rows: 1000 }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export, rename = "SyncPhase")]
 pub enum Phase {
     Push,
     Pull,
@@ -44,7 +55,8 @@ pub enum Phase {
 }
 
 /// A progress report: `rows` done so far in `table` (of `total` when known).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export, rename = "SyncProgress")]
 pub struct Progress {
     pub phase: Phase,
     pub table: &'static str,
@@ -53,8 +65,9 @@ pub struct Progress {
 }
 
 /// What a push did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Pushed {
     /// Rows the far side took, per table.
     pub rows: BTreeMap<String, u64>,
@@ -68,8 +81,9 @@ pub struct Pushed {
 }
 
 /// What a pull did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Pulled {
     pub rows: BTreeMap<String, u64>,
     pub unchanged: u64,
@@ -91,6 +105,12 @@ pub struct Session<'s> {
     /// Far server time minus local time, in milliseconds.
     pub clock_offset_ms: i64,
     opts: Options,
+    /// A session connection may COPY; through a transaction pooler it may not.
+    pooler: crate::PoolerMode,
+    /// The tables whose staging table this connection has made.
+    staged: HashSet<&'static str>,
+    /// Tables where a batch met rows the far side already had: no more direct COPY for them.
+    not_new: HashSet<&'static str>,
 }
 
 impl<'s> Session<'s> {
@@ -107,20 +127,27 @@ impl<'s> Session<'s> {
         let clock_offset_ms = measure_offset(&client).await?;
         turbocat_domain::clock::set_server_offset(clock_offset_ms);
         let tables = SyncTable::all();
-        let target = format!(
-            "{}@{}/{}/{}",
-            cfg.pg.get_user().unwrap_or_default(),
-            cfg.pg.get_hosts().first().map(|h| format!("{h:?}")).unwrap_or_default(),
-            cfg.pg.get_dbname().unwrap_or_default(),
-            schema
-        );
+        // Which far database and schema the outbox and cursors are about: another one starts over.
+        let target = format!("{}/{}", cfg.login(), schema);
         local::bind_target(store, &target, &tables)?;
         local::write(store, false, false, |tx| {
             turbocat_store::queries::settings::set(tx, turbocat_services::CLOCK_OFFSET_KEY, &clock_offset_ms.into())?;
             Ok(())
         })?;
         let me = local::read(store, local::me)?;
-        let mut s = Session { client, store, schema, tables, me, report, clock_offset_ms, opts };
+        let mut s = Session {
+            client,
+            store,
+            schema,
+            tables,
+            me,
+            report,
+            clock_offset_ms,
+            opts,
+            pooler: cfg.pooler,
+            staged: HashSet::new(),
+            not_new: HashSet::new(),
+        };
         s.adopt_profile().await?;
         Ok(s)
     }
@@ -318,10 +345,13 @@ impl<'s> Session<'s> {
         local::keep_far_losers(self.store, t, &with_stamps)
     }
 
-    /// One batch upsert; the ids the far side inserted or updated.
-    async fn upsert(&self, t: &SyncTable, rows: &[local::Outgoing]) -> Result<HashSet<String>> {
+    /// One batch upsert; the ids the far side inserted or updated (none for append-only tables).
+    async fn upsert(&mut self, t: &SyncTable, rows: &[local::Outgoing]) -> Result<HashSet<String>> {
         if rows.is_empty() {
             return Ok(HashSet::new());
+        }
+        if self.pooler == crate::PoolerMode::Session && rows.len() >= self.opts.copy_min_rows.max(1) {
+            return self.upsert_copied(t, rows).await.map_err(|e| batch_error(t, e));
         }
         let columns: Vec<Vec<Option<&str>>> =
             (0..t.cols.len()).map(|i| rows.iter().map(|r| r.values[i].as_deref()).collect()).collect();
@@ -329,6 +359,53 @@ impl<'s> Session<'s> {
             columns.iter().map(|c| (c as &(dyn ToSql + Sync), Type::TEXT_ARRAY)).collect();
         let sql = t.upsert_sql(&self.schema);
         let returned = self.client.query_typed(&sql, &params).await.map_err(|e| batch_error(t, e))?;
+        Ok(returned.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
+    /// A big batch on a session connection, through COPY (text format). First straight into
+    /// the far table, in one transaction: rows new to the far side (an initial upload) need no
+    /// conflict handling, and any row it already has aborts the COPY with a unique violation,
+    /// which leaves nothing behind. Then — for that batch and the table's later ones — COPY into
+    /// a temporary staging table typed like the far table and the upsert from it, in one
+    /// transaction. Either way the far side parses each value once, with no parameter arrays.
+    async fn upsert_copied(
+        &mut self,
+        t: &SyncTable,
+        rows: &[local::Outgoing],
+    ) -> Result<HashSet<String>, tokio_postgres::Error> {
+        let mut buf = Vec::with_capacity(rows.len() * 192);
+        for r in rows {
+            crate::codec::copy_text_row(&mut buf, &r.values);
+        }
+        let buf = bytes::Bytes::from(buf);
+        if !self.not_new.contains(t.name) {
+            let target = format!("{}.{}", quote_ident(&self.schema), quote_ident(t.name));
+            let tx = self.client.transaction().await?;
+            match copy_into(&tx, &target, t, buf.clone()).await {
+                Ok(()) => {
+                    tx.commit().await?;
+                    return Ok(if t.append_only {
+                        HashSet::new()
+                    } else {
+                        rows.iter().map(|r| r.id.clone()).collect()
+                    });
+                }
+                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                    tx.rollback().await?;
+                    self.not_new.insert(t.name);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let staged = format!("turbocat_sync_{}", t.name);
+        if !self.staged.contains(t.name) {
+            self.client.batch_execute(&t.create_staged_sql(&self.schema, &staged)).await?;
+            self.staged.insert(t.name);
+        }
+        let tx = self.client.transaction().await?;
+        copy_into(&tx, &quote_ident(&staged), t, buf).await?;
+        let returned = tx.query(&t.upsert_from_staged_sql(&self.schema, &staged), &[]).await?;
+        tx.commit().await?;
         Ok(returned.iter().map(|r| r.get::<_, String>(0)).collect())
     }
 
@@ -346,8 +423,11 @@ impl<'s> Session<'s> {
         }
         let keys: Vec<Vec<String>> = local::read(self.store, |c| {
             let cols = t.natural_key.join(", ");
+            // Driven by the outbox entries (`CROSS JOIN` fixes the order), not by the scope's
+            // index, which would walk every row of the user on every push (see `read_rows`).
             let sql = format!(
-                "SELECT {cols} FROM {tbl} WHERE id IN (SELECT row_id FROM sync_outbox WHERE tbl = ?2 AND op = 'U') AND ({scope})",
+                "SELECT {cols} FROM (SELECT row_id FROM sync_outbox WHERE tbl = ?2 AND op = 'U') AS o \
+                 CROSS JOIN {tbl} ON {tbl}.id = o.row_id WHERE ({scope})",
                 tbl = t.name,
                 scope = local::local_scope(t.name)
             );
@@ -404,6 +484,9 @@ impl<'s> Session<'s> {
     /// [`RECONCILE_EVERY_MS`], or when asked) removes what the far side deleted.
     pub async fn pull(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<Pulled> {
         let mut out = Pulled::default();
+        // In far time: every row committed before this instant is visible to the queries below.
+        let started = Timestamp::now().add_millis(self.clock_offset_ms);
+        let anchor = local::read(self.store, local::pull_anchor)?;
         for name in PUSH_ORDER {
             let t = self.table(name).clone();
             let mut applied = Applied::default();
@@ -411,7 +494,11 @@ impl<'s> Session<'s> {
             let mut from: (String, String) = match start {
                 Some((at, _)) => {
                     let at: Timestamp = at.parse().map_err(|_| Error::Local(format!("bad cursor {at}")))?;
-                    (at.add_millis(-PULL_OVERLAP_MS).to_string(), uuid_min())
+                    let back = match anchor {
+                        Some(a) => at.min(a.add_millis(-PULL_OVERLAP_MS)),
+                        None => at.add_millis(-PULL_OVERLAP_MS),
+                    };
+                    (back.to_string(), uuid_min())
                 }
                 None => ("1970-01-01T00:00:00.000Z".to_string(), uuid_min()),
             };
@@ -479,6 +566,7 @@ impl<'s> Session<'s> {
             if out.reconciled {
                 s.last_reconcile_at = s.last_pull_at.clone();
             }
+            local::set_pull_anchor(tx, started)?;
             local::save_state(tx, &s)
         })?;
         Ok(out)
@@ -545,9 +633,81 @@ fn parents_first(c: &rusqlite::Connection, t: &SyncTable, pending: Vec<local::Di
     Ok(keyed.into_iter().map(|(_, d)| d).collect())
 }
 
+/// COPY (text format) of `data` into `table`'s synced columns.
+async fn copy_into(
+    tx: &tokio_postgres::Transaction<'_>,
+    table: &str,
+    t: &SyncTable,
+    data: bytes::Bytes,
+) -> Result<(), tokio_postgres::Error> {
+    let sink = tx.copy_in(&format!("COPY {table} ({}) FROM STDIN", t.col_list())).await?;
+    futures_util::pin_mut!(sink);
+    futures_util::SinkExt::send(&mut sink, data).await?;
+    sink.finish().await?;
+    Ok(())
+}
+
 fn batch_error(t: &SyncTable, e: tokio_postgres::Error) -> Error {
     let e = Error::from(e);
     Error::Db(format!("pushing {}: {e}", t.name))
+}
+
+/// What a whole sync did (`turbocat sync --json`, the app's "Sync now").
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "SyncOutcome")]
+pub struct Outcome {
+    /// The far schema synced with.
+    pub schema: String,
+    /// What the compatibility check allowed but noted.
+    pub warnings: Vec<crate::Finding>,
+    pub pulled: Option<Pulled>,
+    pub pushed: Option<Pushed>,
+    /// Local changes still waiting (other users' demo rows, or edits made during the sync).
+    pub pending: u64,
+    /// Open conflicts, all told.
+    pub conflicts: u64,
+    pub seconds: f64,
+}
+
+/// One sync: open (connect, check, bind), then pull and/or push, then the local status.
+pub async fn run(
+    cfg: &SyncConfig,
+    store: &Store,
+    opts: Options,
+    pull: bool,
+    push: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Outcome> {
+    let started = std::time::Instant::now();
+    let mut s = Session::open(cfg, store, opts).await?;
+    let pulled = if pull { Some(s.pull(progress).await?) } else { None };
+    let pushed = if push { Some(s.push(progress).await?) } else { None };
+    let st = status(store)?;
+    Ok(Outcome {
+        schema: s.report.schema.clone(),
+        warnings: s.report.warnings.clone(),
+        pulled,
+        pushed,
+        pending: st.pending_total,
+        conflicts: st.conflicts,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The connection saved on the app's Settings page, with its password from the OS keychain;
+/// `None` when none is saved. A keychain that cannot be read leaves the password out (a
+/// server that needs one then says so when connecting).
+pub fn saved_config(store: &Store) -> Result<Option<SyncConfig>> {
+    let Some(saved) = local::read(store, local::saved_connection)? else { return Ok(None) };
+    let mut cfg = SyncConfig::parse(&saved.url)?;
+    if saved.schema.is_some() {
+        cfg.schema = saved.schema;
+    }
+    if let Ok(Some(password)) = crate::secret::load(&crate::secret::account(&cfg)) {
+        cfg.set_password(&password);
+    }
+    Ok(Some(cfg))
 }
 
 /// Local-only status (no network).

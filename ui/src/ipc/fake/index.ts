@@ -36,6 +36,9 @@ const implemented: Partial<Backend> = {
     runListeners.add(callback);
     return () => runListeners.delete(callback);
   },
+  // The preview has no far database: nothing ever syncs.
+  onSyncProgress: () => () => undefined,
+  onSyncFinished: () => () => undefined,
 };
 
 function unavailable(name: string) {

@@ -3,7 +3,7 @@
 import type { SettingsInfo } from '../../bindings/SettingsInfo';
 import type { User } from '../../bindings/User';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
-import type { AccountApi, SettingsApi } from '../backend';
+import type { AccountApi, SettingsApi, SyncApi } from '../backend';
 import type { FieldError } from '../types';
 import { audit, changed, fail, now, USER } from './core';
 
@@ -36,9 +36,21 @@ export const profile: User = {
 
 const stamp = () => now().replace(/[-:]/g, '').replace(/\..*/, '');
 
-export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profileUpdate' | 'preferencesUpdate'> = {
+export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profileUpdate' | 'preferencesUpdate'> & Pick<SyncApi, 'syncSettingsGet'> = {
   async settingsGet() {
     return structuredClone(info);
+  },
+  async syncSettingsGet() {
+    // No far database in the preview: the section shows its empty form; testing or syncing
+    // says the preview cannot.
+    return {
+      connection: null,
+      password: 'none',
+      keychainError: null,
+      status: { target: null, lastPushAt: null, lastPullAt: null, lastReconcileAt: null, pending: {}, pendingTotal: 0, conflicts: 0 },
+      running: false,
+      last: null,
+    };
   },
   async settingsSetSeed(enabled) {
     info.seedDemoOnFirstStart = enabled;

@@ -107,6 +107,16 @@ fn init_creates_the_ten_tables_in_public_and_check_passes() {
             dup.to_string().contains("users_email_key") || format!("{dup:?}").contains("users_email_key"),
             "{dup:?}"
         );
+        // Without a key on id the upserts cannot work: blocking, with the statement that fixes it.
+        c.batch_execute("ALTER TABLE public.audit_logs DROP CONSTRAINT audit_logs_pkey").await.unwrap();
+        let r = check(&c, "public").await.unwrap();
+        assert!(!r.compatible, "{}", r.to_text());
+        assert_eq!(r.problems.len(), 1, "{}", r.to_text());
+        assert_eq!(
+            (r.problems[0].kind, r.problems[0].table.as_str()),
+            (turbocat_sync::FindingKind::MissingKey, "audit_logs")
+        );
+        assert!(r.problems[0].message.contains(r#"ADD PRIMARY KEY ("id")"#), "{}", r.problems[0].message);
     });
 }
 

@@ -16,6 +16,8 @@ use tokio_postgres::Client;
 #[ts(export)]
 pub enum FindingKind {
     MissingTable,
+    /// No primary key or unique index on `id` alone: the push's `ON CONFLICT (id)` needs one.
+    MissingKey,
     MissingColumn,
     TypeMismatch,
     MissingEnumLabel,
@@ -127,10 +129,13 @@ pub async fn check(client: &Client, schema_name: &str) -> Result<Report> {
         ));
     }
     let mut report = compare(schema_name, &far);
-    // The leading column of every index of the schema's tables.
+    // Every index of the schema's tables: its leading column, and whether it is a unique index
+    // on that column alone (a primary key is one).
     let indexes = client
         .query_typed(
-            "SELECT c.relname::text, a.attname::text FROM pg_index i \
+            "SELECT c.relname::text, a.attname::text, \
+                    (i.indisunique AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL) \
+             FROM pg_index i \
              JOIN pg_class c ON c.oid = i.indrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
@@ -138,28 +143,56 @@ pub async fn check(client: &Client, schema_name: &str) -> Result<Report> {
             &[(&schema_name, Type::TEXT)],
         )
         .await?;
-    let leading: Vec<(String, String)> = indexes.iter().map(|r| (r.get(0), r.get(1))).collect();
-    report.warnings.extend(pull_index_findings(schema_name, &far, &leading));
+    let indexes: Vec<FarIndex> =
+        indexes.iter().map(|r| FarIndex { table: r.get(0), first: r.get(1), unique_alone: r.get(2) }).collect();
+    let (problems, warnings): (Vec<_>, Vec<_>) =
+        index_findings(schema_name, &far, &indexes).into_iter().partition(|f| f.kind.blocking());
+    report.compatible &= problems.is_empty();
+    report.problems.extend(problems);
+    report.warnings.extend(warnings);
     Ok(report)
 }
 
-/// A warning per synced table whose pull cursor column leads no index: the pull then scans
-/// the table, so each sync takes longer as the table grows. `sync init` creates these indexes
-/// ([`schema::PULL_INDEXES_SQL`]); for an existing project the message gives the statement.
-fn pull_index_findings(
+/// One index of a far table, as [`index_findings`] needs it.
+#[derive(Debug, Clone)]
+struct FarIndex {
+    table: String,
+    /// Its first column.
+    first: String,
+    /// Unique on that column alone, for every row (a primary key is such an index).
+    unique_alone: bool,
+}
+
+/// What the far indexes mean for sync. Blocking: a synced table with no unique index on `id`
+/// alone (the upsert's `ON CONFLICT (id)` is refused without one). A warning: a table whose pull
+/// cursor column leads no index, so each pull scans the whole table and syncs slow down as it
+/// grows; `sync init` creates these indexes ([`schema::PULL_INDEXES_SQL`]), and for an existing
+/// project the message gives the statement.
+fn index_findings(
     schema_name: &str,
     far: &BTreeMap<String, Vec<(String, FarColumn)>>,
-    leading: &[(String, String)],
+    indexes: &[FarIndex],
 ) -> Vec<Finding> {
-    crate::codec::SyncTable::all()
-        .iter()
-        .filter(|t| far.contains_key(t.name))
-        .filter_map(|t| {
-            let stamp = if t.append_only { "created_at" } else { "updated_at" };
-            if leading.iter().any(|(tbl, col)| tbl == t.name && col == stamp) {
-                return None;
-            }
-            Some(Finding {
+    let mut out = Vec::new();
+    for t in crate::codec::SyncTable::all().iter().filter(|t| far.contains_key(t.name)) {
+        let on = |col: &str, unique: bool| {
+            indexes.iter().any(|i| i.table == t.name && i.first == col && (i.unique_alone || !unique))
+        };
+        if !on("id", true) {
+            out.push(Finding {
+                kind: FindingKind::MissingKey,
+                table: t.name.into(),
+                column: Some("id".into()),
+                message: format!(
+                    "table {schema_name}.{name} has no primary key on id, which sync's upserts need: \
+                     ALTER TABLE \"{schema_name}\".\"{name}\" ADD PRIMARY KEY (\"id\");",
+                    name = t.name
+                ),
+            });
+        }
+        let stamp = if t.append_only { "created_at" } else { "updated_at" };
+        if !on(stamp, false) {
+            out.push(Finding {
                 kind: FindingKind::MissingPullIndex,
                 table: t.name.into(),
                 column: Some(stamp.into()),
@@ -169,9 +202,10 @@ fn pull_index_findings(
                      (\"{stamp}\", \"id\");",
                     name = t.name
                 ),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
 fn compare(schema_name: &str, far: &BTreeMap<String, Vec<(String, FarColumn)>>) -> Report {
@@ -292,30 +326,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_table_without_an_index_on_its_cursor_column_gets_a_warning_with_the_fix() {
+    fn indexes_a_key_missing_blocks_and_a_pull_index_missing_warns_with_the_fix() {
         let far = far_from_app();
-        let mut leading: Vec<(String, String)> = crate::codec::SyncTable::all()
-            .iter()
-            .map(|t| (t.name.to_string(), if t.append_only { "created_at" } else { "updated_at" }.to_string()))
-            .collect();
-        assert!(pull_index_findings("public", &far, &leading).is_empty());
-        leading.retain(|(t, _)| t != "agents" && t != "execution_logs");
-        leading.push(("agents".into(), "user_id".into()));
-        let found = pull_index_findings("public", &far, &leading);
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().all(|f| !f.kind.blocking()));
+        let index =
+            |t: &str, first: &str, unique_alone: bool| FarIndex { table: t.into(), first: first.into(), unique_alone };
+        let mut all: Vec<FarIndex> = Vec::new();
+        for t in crate::codec::SyncTable::all() {
+            all.push(index(t.name, "id", true));
+            all.push(index(t.name, if t.append_only { "created_at" } else { "updated_at" }, false));
+        }
+        assert!(index_findings("public", &far, &all).is_empty());
+
+        let mut some = all.clone();
+        let dropped = [("agents", "updated_at"), ("execution_logs", "created_at"), ("workflows", "id")];
+        some.retain(|i| !dropped.contains(&(i.table.as_str(), i.first.as_str())));
+        // A unique index on (id, something) or a plain index on id is not a key.
+        some.push(index("workflows", "id", false));
+        let found = index_findings("public", &far, &some);
+        let mut kinds: Vec<(&str, FindingKind)> = found.iter().map(|f| (f.table.as_str(), f.kind)).collect();
+        kinds.sort_by_key(|k| k.0);
+        assert_eq!(
+            kinds,
+            [
+                ("agents", FindingKind::MissingPullIndex),
+                ("execution_logs", FindingKind::MissingPullIndex),
+                ("workflows", FindingKind::MissingKey)
+            ]
+        );
+        assert!(FindingKind::MissingKey.blocking() && !FindingKind::MissingPullIndex.blocking());
         let agents = found.iter().find(|f| f.table == "agents").unwrap();
         assert!(
             agents.message.contains(r#"CREATE INDEX ON "public"."agents" ("updated_at", "id");"#),
             "{}",
             agents.message
         );
+        let workflows = found.iter().find(|f| f.table == "workflows").unwrap();
+        assert!(workflows.message.contains(r#"ALTER TABLE "public"."workflows" ADD PRIMARY KEY ("id");"#));
         let logs = found.iter().find(|f| f.table == "execution_logs").unwrap();
         assert_eq!(logs.column.as_deref(), Some("created_at"));
         // A table the far side lacks is reported as missing, not as unindexed.
         let mut partial = far_from_app();
         partial.remove("agents");
-        assert!(pull_index_findings("public", &partial, &leading).iter().all(|f| f.table != "agents"));
+        assert!(index_findings("public", &partial, &some).iter().all(|f| f.table != "agents"));
     }
 
     fn far_from_app() -> BTreeMap<String, Vec<(String, FarColumn)>> {

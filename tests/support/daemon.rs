@@ -1,11 +1,9 @@
-//! What the extra test servers beside the main Postgres (a TLS Postgres in `tls.rs`, PgBouncer in
+//! What the test servers (the Postgres of `postgres.rs`, a TLS Postgres in `tls.rs`, PgBouncer in
 //! `pgbouncer.rs`) share: run as the `postgres` account when we are root (neither runs as root),
 //! a private folder under /tmp, a child process that dies with the test binary however it ends
 //! (PR_SET_PDEATHSIG = SIGKILL, forked from a thread that lives as long as the process, so even
 //! `kill -9` of the binary takes it down), and at a normal exit a clean stop and the folder
 //! removed (an `atexit` handler). Folders of killed runs are removed by the next run.
-//!
-//! The same scheme as `postgres.rs`, which keeps its own copy.
 
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;

@@ -110,29 +110,9 @@ fn make_certificates(dir: &Path) -> Result<(), String> {
     )
 }
 
-/// The Postgres binaries, found as `postgres.rs` finds them: `TURBOCAT_PG_BIN`, else
-/// /usr/lib/postgresql/15/bin, else the newest version there.
-fn bin_dir() -> Result<PathBuf, String> {
-    if let Ok(p) = std::env::var("TURBOCAT_PG_BIN") {
-        return Ok(PathBuf::from(p));
-    }
-    let preferred = PathBuf::from("/usr/lib/postgresql/15/bin");
-    if preferred.join("initdb").exists() {
-        return Ok(preferred);
-    }
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .map_err(|_| "no /usr/lib/postgresql: run scripts/setup.sh (it installs Debian's postgresql)".to_string())?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
-        .filter(|(_, p): &(u32, PathBuf)| p.join("initdb").exists())
-        .collect();
-    found.sort();
-    found.pop().map(|(_, p)| p).ok_or_else(|| "no Postgres binaries: run scripts/setup.sh".into())
-}
-
 fn start() -> Result<TlsServer, String> {
     let t0 = Instant::now();
-    let bin = bin_dir()?;
+    let bin = super::postgres::bin_dir()?;
     let user = daemon::postgres_account()?;
     let dir = daemon::private_dir("turbocat-pgtls-", user)?;
     make_certificates(&dir)?;

@@ -14,6 +14,11 @@
 //! the full size; `BENCH_SYNC_REPS` the incremental repetitions, `BENCH_SYNC_ROUNDS` the push and
 //! COPY rounds).
 
+// The tests' private Postgres (`postgres.rs` starts it with the helpers of `daemon.rs`, which it
+// reaches as `super::daemon`: here, the bench's root).
+#[allow(dead_code)]
+#[path = "../../../../tests/support/daemon.rs"]
+mod daemon;
 #[allow(dead_code)]
 #[path = "../../../../tests/support/postgres.rs"]
 mod postgres;

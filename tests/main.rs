@@ -17,6 +17,7 @@ mod engine_schedule;
 mod executions;
 mod keys_deployments;
 mod migrations;
+mod robustness_engine;
 mod seed_bundle;
 mod sync;
 mod sync_data;

@@ -6,6 +6,10 @@
 //! `turbocat run --rerun <execution id> [--from-failed]` runs a finished execution again as a
 //! new execution with the same input (`trigger_data.rerunOf` names the original); with
 //! `--from-failed`, the steps that completed in the original are reused, not run again.
+//!
+//! `--input` is at most [`EngineConfig::input_limit`] (16 MiB); a larger one is refused before
+//! it is read whole. Progress lines that cannot be written (standard error closed, as in
+//! `turbocat run … 2>&1 | head`) are dropped: the run goes on and is recorded as it ends.
 
 use crate::{open_services, print_json, CliResult, Failure, EXIT_OK, EXIT_RUN_NOT_COMPLETED, EXIT_USAGE};
 use clap::Args;
@@ -32,11 +36,33 @@ pub struct RunArgs {
     pub from_failed: bool,
 }
 
+/// Writes a line to standard error; a closed or broken stderr is ignored (`eprintln!` would
+/// panic and leave the run unfinished).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 fn parse_input(raw: Option<&str>) -> Result<Json, Failure> {
-    let usage = |m: String| Failure { code: EXIT_USAGE, error: Error::validation(m) };
+    let usage = |m: String| Failure { code: EXIT_USAGE, error: Error::validation_field("input", m) };
     let Some(raw) = raw else { return Ok(Json::Object(Default::default())) };
+    let limit = EngineConfig::default().input_limit;
+    let too_large =
+        |what: &str| usage(format!("{what} is larger than {} MiB, the limit of a run's input", limit / (1024 * 1024)));
     let text = match raw.strip_prefix('@') {
-        Some(file) => std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?,
+        Some(file) => {
+            let cannot = |e: std::io::Error| usage(format!("cannot read {file}: {e}"));
+            let f = std::fs::File::open(file).map_err(cannot)?;
+            // Read at most one byte beyond the limit: a huge file is refused, not loaded.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit as u64 + 1), &mut bytes).map_err(cannot)?;
+            if bytes.len() > limit {
+                return Err(too_large(&format!("--input file {file}")));
+            }
+            String::from_utf8(bytes).map_err(|_| usage(format!("cannot read {file}: it is not UTF-8 text")))?
+        }
+        None if raw.len() > limit => return Err(too_large("--input")),
         None => raw.to_string(),
     };
     let v: Json = serde_json::from_str(&text).map_err(|e| usage(format!("--input is not valid JSON: {e}")))?;
@@ -62,7 +88,7 @@ fn progress(e: &RunEvent) {
         },
         RunEvent::RunFinished { .. } => return,
     };
-    eprintln!("{line}");
+    errln!("{line}");
 }
 
 pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult {
@@ -83,7 +109,7 @@ pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult 
     let execution = runtime.block_on(async move {
         let engine = Engine::open(services.clone(), EngineConfig::default()).await?;
         if !engine.recovered().is_empty() && !json {
-            eprintln!(
+            errln!(
                 "Marked {} execution(s) left running by a stopped app as failed (interrupted).",
                 engine.recovered().len()
             );
@@ -105,7 +131,7 @@ pub(crate) fn run_workflow(args: RunArgs, path: &Path, json: bool) -> CliResult 
         let cancel = handle.canceller();
         tokio::spawn(async move {
             if interrupt.await {
-                eprintln!("Interrupted: cancelling the run…");
+                errln!("Interrupted: cancelling the run…");
                 cancel.cancel();
             }
         });

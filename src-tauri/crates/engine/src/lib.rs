@@ -5,9 +5,11 @@
 //! - [`plan`]: the checks made before any row is written (graph, references, inputs).
 //! - [`template`] and [`expr`]: `{{ path }}` templating and condition expressions.
 //! - [`agents`]: the agent kinds.
+//! - [`bounds`]: the size and depth limits of what a run holds and writes.
 //! - [`schedule`]: cron schedules (and catch-up of a missed run) over an [`Engine`].
 
 pub mod agents;
+pub mod bounds;
 pub mod events;
 pub mod expr;
 pub mod plan;

@@ -12,10 +12,11 @@
 //! and last rows are one transaction (`Runs::finish`).
 
 use crate::agents::{self, AgentCtx, AgentEnv, AgentError, Produced};
+use crate::bounds::{self, Over, MAX_DEPTH, MAX_ERROR_BYTES, MAX_ERROR_STACK_BYTES};
 use crate::events::RunEvent;
 use crate::expr;
 use crate::plan::{self, Graph};
-use crate::template::{self, Root, Scope};
+use crate::template::{self, Budget, Root, Scope};
 use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,12 @@ pub struct EngineConfig {
     pub output_limit: usize,
     /// `output_data` as a whole stays under this; later outputs become previews.
     pub total_output_limit: usize,
+    /// A step's resolved inputs, and its output, may hold at most this much in memory (as JSON
+    /// text, measured as they are made): beyond it the step fails. Their nesting is at most
+    /// [`bounds::MAX_DEPTH`] levels.
+    pub value_limit: usize,
+    /// A run's input (`input_data`) is at most this large as JSON text.
+    pub input_limit: usize,
     /// How often a run checks whether its execution was ended from outside.
     pub poll_interval: Duration,
     /// How deep workflow agents may nest child executions (engine.md: default 5); a child
@@ -59,6 +66,8 @@ impl Default for EngineConfig {
             log_output_limit: 16 * 1024,
             output_limit: 1024 * 1024,
             total_output_limit: 16 * 1024 * 1024,
+            value_limit: 64 * 1024 * 1024,
+            input_limit: 16 * 1024 * 1024,
             poll_interval: Duration::from_millis(250),
             max_depth: 5,
         }
@@ -201,8 +210,10 @@ impl Engine {
     ) -> Result<RunHandle> {
         let svc = self.inner.services.clone();
         let max_depth = self.inner.config.max_depth;
+        let input_limit = self.inner.config.input_limit;
         let above = parents.clone();
-        let (plan, execution) = blocking(&svc, move |s| {
+        let (plan, mut execution) = blocking(&svc, move |s| {
+            check_input(&req.input, input_limit)?;
             let plan = s.runs().plan(req.workflow_id)?;
             if above.len() > max_depth {
                 return Err(Error::bad_request(agents::workflow::depth_message(
@@ -250,7 +261,8 @@ impl Engine {
             svc: svc.clone(),
             cfg: self.inner.config.clone(),
             exec_id: execution.id,
-            inputs: Arc::new(execution.input_data.clone()),
+            // Taken, not copied: the row is not used for its input again.
+            inputs: Arc::new(std::mem::take(&mut execution.input_data)),
             metadata: Arc::new(metadata),
             workflow: plan.workflow,
             agents: plan.agents.into_iter().map(|a| (a.id, a)).collect(),
@@ -413,7 +425,7 @@ impl Run {
     }
 
     fn bounded(&self, v: &Json) -> Json {
-        bounded(v, self.cfg.log_output_limit)
+        bounds::bounded(v, self.cfg.log_output_limit)
     }
 
     /// Runs step `i`'s agent on resolved inputs. What the agent reports on the way (a code
@@ -436,6 +448,7 @@ impl Run {
             step_key: &step.step_key,
             lineage: &self.lineage,
             timeout: Duration::from_millis(step.timeout_ms.max(1) as u64),
+            value_limit: self.cfg.value_limit,
             log: &log,
         };
         agents::run(&cx, agent, step, inputs).await
@@ -469,6 +482,11 @@ impl Run {
         }
     }
 
+    /// The bound of a resolution of a step's inputs (or its config's templates).
+    fn inputs_budget(&self) -> Budget {
+        Budget::new("its resolved inputs", self.cfg.value_limit, MAX_DEPTH)
+    }
+
     /// The scope of a step: the inputs, the metadata and the outputs of the steps it names.
     fn scope_for(&self, i: usize, outputs: &[Option<Arc<Json>>]) -> Arc<StepScope> {
         Arc::new(StepScope {
@@ -483,17 +501,44 @@ impl Run {
     }
 }
 
-/// JSON bounded in size: small values as they are, large ones as a preview of their text.
+/// JSON bounded in size and depth: small values as they are, large ones as a preview of their
+/// text ([`bounds::bounded`]).
 pub fn bounded(v: &Json, limit: usize) -> Json {
-    let text = v.to_string();
-    if text.len() <= limit {
-        return v.clone();
+    bounds::bounded(v, limit)
+}
+
+/// A run's input: an object (or null) of at most `limit` bytes as JSON text, nested at most
+/// [`MAX_DEPTH`] levels, so that its `input_data` can be stored and read back.
+fn check_input(input: &Json, limit: usize) -> Result<()> {
+    match bounds::measure(input, limit, MAX_DEPTH) {
+        Ok(_) => Ok(()),
+        Err(Over::Size) => Err(Error::validation_field(
+            "inputData",
+            format!(
+                "The run's input is larger than {} of JSON text, the limit of a run's input",
+                bounds::size_text(limit)
+            ),
+        )),
+        Err(Over::Depth) => Err(Error::validation_field(
+            "inputData",
+            format!(
+                "The run's input nests arrays and objects deeper than {MAX_DEPTH} levels, the limit of a run's input"
+            ),
+        )),
     }
-    let mut cut = limit;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
+}
+
+/// Why a step's value is out of bounds, for its error message.
+fn over_message(what: &str, o: Over, limit: usize) -> String {
+    match o {
+        Over::Size => format!(
+            "{what} is larger than {} of JSON text, the limit of a step's inputs and output",
+            bounds::size_text(limit)
+        ),
+        Over::Depth => format!(
+            "{what} nests arrays and objects deeper than {MAX_DEPTH} levels, the limit of a step's inputs and output"
+        ),
     }
-    json!({ "truncated": true, "bytes": text.len(), "preview": &text[..cut] })
 }
 
 /// What a step's templates can read.
@@ -784,7 +829,21 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
         None if failed > 0 => (ExecutionStatus::Failed, errors.first().map(step_error)),
         None => (ExecutionStatus::Completed, None),
     };
-    let error_stack = (errors.len() > 1).then(|| errors.iter().map(step_error).collect::<Vec<_>>().join("\n"));
+    let error_stack = (errors.len() > 1).then(|| {
+        // Each message is bounded already; so many steps may fail that the whole is bounded too.
+        let mut stack = String::new();
+        for (n, e) in errors.iter().enumerate() {
+            if stack.len() > MAX_ERROR_STACK_BYTES {
+                stack.push_str(&format!("\n… and {} more failed steps", errors.len() - n));
+                break;
+            }
+            if n > 0 {
+                stack.push('\n');
+            }
+            stack.push_str(&step_error(e));
+        }
+        bounds::cut_string(stack, MAX_ERROR_STACK_BYTES + MAX_ERROR_BYTES)
+    });
     let output_data = output_data(&run, &outputs);
     let closing = run_log(
         run.exec_id,
@@ -938,8 +997,8 @@ fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
     for (i, s) in run.steps.iter().enumerate() {
         if let Some(o) = &outputs[i] {
             let limit = run.cfg.output_limit.min(budget);
-            let v = bounded(o, limit);
-            budget = budget.saturating_sub(v.to_string().len().min(limit));
+            let (v, len) = bounds::bounded_sized(o, limit);
+            budget = budget.saturating_sub(len.min(limit));
             out.insert(s.step_key.clone(), v);
         }
     }
@@ -955,15 +1014,29 @@ fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
             if out.contains_key(name) {
                 continue;
             }
-            let from_template = spec
-                .get("value")
-                .and_then(Json::as_str)
-                .filter(|s| template::has_ref(s))
-                .and_then(|t| template::resolve_str(t, &scope).ok());
-            let found = from_template
-                .or_else(|| order.iter().rev().find_map(|&i| outputs[i].as_ref().and_then(|o| o.get(name)).cloned()));
+            // Previews are made from the values where they are (a whole template or a field of
+            // an output is not copied first).
+            let limit = run.cfg.output_limit.min(budget.max(1));
+            let from_template =
+                spec.get("value").and_then(Json::as_str).filter(|s| template::has_ref(s)).and_then(|t| {
+                    match template::whole_ref(t) {
+                        Some(r) => template::lookup(&scope, r).ok().map(|v| bounds::bounded(&v, limit)),
+                        None => {
+                            let mut b = Budget::new("the workflow output", run.cfg.value_limit, MAX_DEPTH);
+                            let v = template::resolve_in(&Json::String(t.to_string()), &scope, &mut b).ok()?;
+                            Some(bounds::bounded(&v, limit))
+                        }
+                    }
+                });
+            let found = from_template.or_else(|| {
+                order
+                    .iter()
+                    .rev()
+                    .find_map(|&i| outputs[i].as_ref().and_then(|o| o.get(name)))
+                    .map(|v| bounds::bounded(v, limit))
+            });
             if let Some(v) = found {
-                out.insert(name.clone(), bounded(&v, run.cfg.output_limit.min(budget.max(1))));
+                out.insert(name.clone(), v);
             }
         }
     }
@@ -975,6 +1048,8 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
     let key = step.step_key.clone();
     let started = Timestamp::now();
     let fail = |msg: String, attempts: u32| {
+        // Bounded: a script can throw a message of any length.
+        let msg = bounds::cut_string(msg, MAX_ERROR_BYTES);
         let now = Timestamp::now();
         run.log(run.step_log(
             i,
@@ -989,11 +1064,12 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
         emit_finished(&run, i, StepStatus::Failed, d, Some(msg.clone()), None);
         StepDone { idx: i, status: StepStatus::Failed, output: None, condition: None, error: Some(msg), duration_ms: d }
     };
-    // Loop inputs are resolved per item.
+    // Loop inputs are resolved per item. The resolution is bounded as it goes: a template can
+    // copy a large output many times over.
     let resolved = if step.step_type == WorkflowStepType::Loop {
         Ok(step.inputs.clone())
     } else {
-        template::resolve(&step.inputs, &*scope)
+        template::resolve_in(&step.inputs, &*scope, &mut run.inputs_budget())
     };
     let inputs = match resolved {
         Ok(v) => v,
@@ -1024,14 +1100,23 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
     let attempts = if step.on_error == ErrorHandling::Retry { 1 + step.retry_count.max(0) as u32 } else { 1 };
     let per_attempt = Duration::from_millis(step.timeout_ms.max(1) as u64);
     let mut attempt = 1;
+    // An agent step with no agent passes its inputs through: moved, not copied (it cannot
+    // fail, so no attempt needs them again).
+    let pass_through = step.step_type == WorkflowStepType::Agent && step.agent_id.is_none();
+    let mut inputs = Some(inputs);
     let produced = loop {
-        let r = match tokio::time::timeout(per_attempt, attempt_once(&run, i, &scope, &inputs, started)).await {
+        if pass_through {
+            break Ok(Produced::plain(inputs.take().unwrap_or_default()));
+        }
+        let Some(inputs) = inputs.as_ref() else { break Err("the step's inputs are gone".to_string()) };
+        let r = match tokio::time::timeout(per_attempt, attempt_once(&run, i, &scope, inputs, started)).await {
             Ok(r) => r,
             Err(_) => Err(AgentError::Retryable(format!("Timed out after {} ms", step.timeout_ms))),
         };
         match r {
             Ok(p) => break Ok(p),
             Err(AgentError::Retryable(e)) if attempt < attempts => {
+                let e = bounds::cut_string(e, MAX_ERROR_BYTES);
                 let delay = step.retry_delay_ms.max(0) as u64 * u64::from(attempt);
                 run.log(run.step_log(
                     i,
@@ -1059,12 +1144,35 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
         Ok(p) => p,
         Err(e) => return fail(e, attempt),
     };
-    let condition = (step.step_type == WorkflowStepType::Condition).then(|| expr::truthy(&produced.result));
-    let view =
-        template::Produced { output: &produced.output, result: &produced.result, response: produced.response.as_ref() };
-    let output = match template::apply_outputs(&step.outputs, &view, &*scope) {
-        Ok(o) => o,
-        Err(e) => return fail(format!("outputs mapping: {e}"), attempt),
+    let condition = (step.step_type == WorkflowStepType::Condition).then(|| expr::truthy(produced.result()));
+    let limit = run.cfg.value_limit;
+    let mapped = match step.outputs.as_object() {
+        Some(m) if !m.is_empty() => {
+            // What the agent made is mapped, then dropped: only its size matters here.
+            if let Err(o) = bounds::measure(&produced.output, limit, usize::MAX) {
+                return fail(over_message("its output", o, limit), attempt);
+            }
+            let view = template::Produced {
+                output: &produced.output,
+                result: produced.result(),
+                response: produced.response(),
+            };
+            let mut budget = Budget::new("its mapped output", limit, MAX_DEPTH);
+            match template::apply_outputs(&step.outputs, &view, &*scope, &mut budget) {
+                Ok(o) => o,
+                Err(e) => return fail(format!("outputs mapping: {e}"), attempt),
+            }
+        }
+        _ => None,
+    };
+    let output = match mapped {
+        Some(o) => o,
+        None => {
+            if let Err(o) = bounds::measure(&produced.output, limit, MAX_DEPTH) {
+                return fail(over_message("its output", o, limit), attempt);
+            }
+            produced.output
+        }
     };
     let now = Timestamp::now();
     let d = (now.millis() - started.millis()).max(0);
@@ -1107,6 +1215,7 @@ async fn attempt_once(
     let step = &run.steps[i];
     match step.step_type {
         WorkflowStepType::Agent => match step.agent_id {
+            // The inputs were measured as they were resolved.
             None => Ok(Produced::plain(inputs.clone())),
             Some(id) => {
                 let agent = run
@@ -1122,12 +1231,12 @@ async fn attempt_once(
                 Some(Json::Bool(b)) => *b,
                 _ => return Err("A condition step needs config.condition".into()),
             };
-            Ok(Produced { output: json!({ "result": value }), result: Json::Bool(value), response: None })
+            Ok(Produced::field(json!({ "result": value }), "result"))
         }
         WorkflowStepType::Parallel => Ok(Produced::plain(json!({}))),
         WorkflowStepType::Wait => {
             let raw = step.config.get("waitMs").or_else(|| step.config.get("durationMs")).cloned().unwrap_or(json!(0));
-            let v = template::resolve(&raw, &**scope)?;
+            let v = template::resolve_in(&raw, &**scope, &mut run.inputs_budget())?;
             let ms = number_of(&v)
                 .ok_or_else(|| format!("A wait step needs config.waitMs as a number of milliseconds (got {v})"))?;
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -1147,7 +1256,7 @@ async fn run_loop(
 ) -> std::result::Result<Produced, String> {
     let step = &run.steps[i];
     let raw = step.config.get("items").ok_or("A loop step needs config.items (a template yielding an array)")?;
-    let items = match template::resolve(raw, &**scope)? {
+    let items = match template::resolve_in(raw, &**scope, &mut run.inputs_budget())? {
         Json::Array(a) => a,
         other => return Err(format!("config.items must be an array (got {})", template::kind(&other))),
     };
@@ -1170,16 +1279,19 @@ async fn run_loop(
         let (index, out) = joined.map_err(|e| format!("a loop item's task failed: {e}"))?;
         match out {
             Ok(v) => results[index] = v,
-            Err(e) if step.on_error == ErrorHandling::Continue => failures.push(json!({ "index": index, "error": e })),
+            Err(e) if step.on_error == ErrorHandling::Continue => {
+                failures.push(json!({ "index": index, "error": bounds::cut_string(e, MAX_ERROR_BYTES) }))
+            }
             Err(e) => return Err(format!("item {index} failed: {e}")),
         }
     }
-    let mut output = json!({ "items": results, "count": count });
+    let mut output = Map::new();
+    output.insert("items".into(), Json::Array(results));
+    output.insert("count".into(), json!(count));
     if !failures.is_empty() {
-        output["errors"] = Json::Array(failures);
+        output.insert("errors".into(), Json::Array(failures));
     }
-    let result = output["items"].clone();
-    Ok(Produced { output, result, response: None })
+    Ok(Produced::field(Json::Object(output), "items"))
 }
 
 async fn loop_item(
@@ -1197,7 +1309,7 @@ async fn loop_item(
         steps: scope.steps.clone(),
         extra: vec![("item", item.clone()), ("index", json!(index))],
     };
-    let mut inputs = template::resolve(&step.inputs, &item_scope)?;
+    let mut inputs = template::resolve_in(&step.inputs, &item_scope, &mut run.inputs_budget())?;
     if let Json::Object(m) = &mut inputs {
         m.entry("item").or_insert(item);
         m.entry("index").or_insert(json!(index));

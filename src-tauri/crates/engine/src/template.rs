@@ -7,7 +7,11 @@
 //!   length of an array or a string (an object's own `length` field wins).
 //! - `<step>.output.<path>` is accepted for `<step>.<path>`.
 //! - An unresolvable reference is an error naming it.
+//! - [`resolve_in`] resolves within a [`Budget`]: the text and depth of what it makes are
+//!   measured as it goes, before a referenced value is copied, so a template that doubles a
+//!   value at each step fails at the limit instead of filling the memory.
 
+use crate::bounds::{self, Meter, Over};
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 
@@ -21,6 +25,9 @@ pub enum Root<'a> {
     Step(&'a Json),
     /// A step that was skipped or failed: every path under it reads as null.
     Absent,
+    /// An object made of these fields (an api agent's `response`, whose fields are parts of
+    /// the step's output): read without copying the whole.
+    View(&'a [(&'a str, &'a Json)]),
 }
 
 /// The names a template can start with.
@@ -40,6 +47,7 @@ impl Scope for MapScope<'_> {
             Root::Value(v) => Root::Value(v),
             Root::Step(v) => Root::Step(v),
             Root::Absent => Root::Absent,
+            Root::View(f) => Root::View(f),
         })
     }
 }
@@ -229,6 +237,13 @@ pub fn lookup<'s, S: Scope + ?Sized>(scope: &'s S, path: &str) -> Result<Cow<'s,
             let skip = segs.get(1) == Some(&"output") && v.as_object().is_none_or(|m| !m.contains_key("output"));
             walk(path, Cow::Borrowed(v), &segs, if skip { 2 } else { 1 })
         }
+        Some(Root::View(fields)) => match segs.get(1) {
+            None => Ok(Cow::Owned(Json::Object(fields.iter().map(|(k, v)| (k.to_string(), (*v).clone())).collect()))),
+            Some(seg) => match fields.iter().find(|(k, _)| k == seg) {
+                Some((_, v)) => walk(path, Cow::Borrowed(*v), &segs, 2),
+                None => Err(format!("Unresolvable reference {{{{{path}}}}}: {root} has no field {seg:?}")),
+            },
+        },
     }
 }
 
@@ -240,20 +255,101 @@ pub fn as_text(v: &Json) -> String {
     }
 }
 
+/// A bound on what a resolution makes: its size as JSON text and its nesting depth (both
+/// approximately: text spliced into a longer string is counted as it is, before escaping).
+pub struct Budget {
+    meter: Meter,
+    /// What is resolved, for messages: "its resolved inputs".
+    what: &'static str,
+}
+
+impl Budget {
+    pub fn new(what: &'static str, limit: usize, max_depth: usize) -> Budget {
+        Budget { meter: Meter::new(limit, max_depth), what }
+    }
+
+    /// No bound (tests, small configuration values).
+    pub fn unlimited() -> Budget {
+        Budget::new("the value", usize::MAX, usize::MAX)
+    }
+
+    /// The bytes counted so far.
+    pub fn used(&self) -> usize {
+        self.meter.bytes
+    }
+
+    fn over(&self, o: Over) -> String {
+        match o {
+            Over::Size => format!(
+                "{} would be larger than {} of JSON text, the limit of a step's inputs and output",
+                self.what,
+                bounds::size_text(self.meter.limit)
+            ),
+            Over::Depth => format!(
+                "{} would nest arrays and objects deeper than {} levels, the limit of a step's inputs and output",
+                self.what, self.meter.max_depth
+            ),
+        }
+    }
+
+    fn add(&mut self, v: &Json, depth: usize) -> Result<(), String> {
+        self.meter.add(v, depth).map_err(|o| self.over(o))
+    }
+
+    fn add_bytes(&mut self, n: usize) -> Result<(), String> {
+        self.meter.bytes = self.meter.bytes.saturating_add(n);
+        if self.meter.bytes > self.meter.limit {
+            return Err(self.over(Over::Size));
+        }
+        Ok(())
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), String> {
+        if depth + 1 > self.meter.max_depth {
+            return Err(self.over(Over::Depth));
+        }
+        Ok(())
+    }
+}
+
 /// Resolves one string: a whole template keeps the value's type; otherwise text.
 pub fn resolve_str<S: Scope + ?Sized>(s: &str, scope: &S) -> Result<Json, String> {
+    str_in(s, scope, &mut Budget::unlimited(), 0)
+}
+
+fn str_in<S: Scope + ?Sized>(s: &str, scope: &S, b: &mut Budget, depth: usize) -> Result<Json, String> {
     if let Some(r) = whole_ref(s) {
-        return lookup(scope, r).map(Cow::into_owned);
+        let v = lookup(scope, r)?;
+        b.add(&v, depth)?;
+        return Ok(v.into_owned());
     }
     let ps = pieces(s);
     if !ps.iter().any(|p| matches!(p, Piece::Ref(_))) {
+        b.add_bytes(s.len() + 2)?;
         return Ok(Json::String(s.to_string()));
     }
     let mut out = String::with_capacity(s.len());
+    b.add_bytes(2)?;
     for p in ps {
         match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Ref(r) => out.push_str(&as_text(lookup(scope, r)?.as_ref())),
+            Piece::Text(t) => {
+                b.add_bytes(t.len())?;
+                out.push_str(t);
+            }
+            Piece::Ref(r) => {
+                let v = lookup(scope, r)?;
+                match v.as_ref() {
+                    Json::String(t) => {
+                        b.add_bytes(t.len())?;
+                        out.push_str(t);
+                    }
+                    other => {
+                        // Measured before it is written out as text.
+                        b.add(other, depth)?;
+                        out.push_str(&other.to_string());
+                    }
+                }
+            }
         }
     }
     Ok(Json::String(out))
@@ -261,17 +357,36 @@ pub fn resolve_str<S: Scope + ?Sized>(s: &str, scope: &S) -> Result<Json, String
 
 /// Resolves every string of a JSON value, recursively (object keys are left as they are).
 pub fn resolve<S: Scope + ?Sized>(v: &Json, scope: &S) -> Result<Json, String> {
+    resolve_in(v, scope, &mut Budget::unlimited())
+}
+
+/// [`resolve`] within a budget: fails as soon as what it makes would pass the budget's limits.
+pub fn resolve_in<S: Scope + ?Sized>(v: &Json, scope: &S, b: &mut Budget) -> Result<Json, String> {
+    value_in(v, scope, b, 0)
+}
+
+fn value_in<S: Scope + ?Sized>(v: &Json, scope: &S, b: &mut Budget, depth: usize) -> Result<Json, String> {
     match v {
-        Json::String(s) => resolve_str(s, scope),
-        Json::Array(a) => a.iter().map(|x| resolve(x, scope)).collect::<Result<Vec<_>, _>>().map(Json::Array),
+        Json::String(s) => str_in(s, scope, b, depth),
+        Json::Array(a) => {
+            b.enter(depth)?;
+            b.add_bytes(2 + a.len().saturating_sub(1))?;
+            a.iter().map(|x| value_in(x, scope, b, depth + 1)).collect::<Result<Vec<_>, _>>().map(Json::Array)
+        }
         Json::Object(m) => {
+            b.enter(depth)?;
+            b.add_bytes(2 + m.len().saturating_sub(1))?;
             let mut out = Map::with_capacity(m.len());
             for (k, x) in m {
-                out.insert(k.clone(), resolve(x, scope)?);
+                b.add_bytes(k.len() + 3)?;
+                out.insert(k.clone(), value_in(x, scope, b, depth + 1)?);
             }
             Ok(Json::Object(out))
         }
-        other => Ok(other.clone()),
+        other => {
+            b.add(other, depth)?;
+            Ok(other.clone())
+        }
     }
 }
 
@@ -298,12 +413,12 @@ fn collect_refs(v: &Json, out: &mut Vec<String>) {
 }
 
 /// What an outputs mapping can name beside the regular scope: the step's whole `output`, its
-/// main value `result`, and an api agent's `response` (`{status, headers, body}`), then the
-/// output's own fields.
+/// main value `result`, and an api agent's `response` (`{status, headers, body}`, made of the
+/// output's `statusCode`, `headers` and `data`), then the output's own fields.
 pub struct Produced<'a> {
     pub output: &'a Json,
     pub result: &'a Json,
-    pub response: Option<&'a Json>,
+    pub response: Option<[(&'static str, &'a Json); 3]>,
 }
 
 impl Scope for Produced<'_> {
@@ -311,18 +426,23 @@ impl Scope for Produced<'_> {
         match name {
             "output" => Some(Root::Value(self.output)),
             "result" => Some(Root::Value(self.result)),
-            "response" => self.response.map(Root::Value),
+            "response" => self.response.as_ref().map(|r| Root::View(&r[..])),
             _ => self.output.as_object().and_then(|m| m.get(name)).map(Root::Value),
         }
     }
 }
 
-/// Applies a step's `outputs` mapping: when it is a non-empty object, the mapped object becomes
-/// the step's output; otherwise the output stays as it is.
-pub fn apply_outputs<S: Scope + ?Sized>(mapping: &Json, produced: &Produced<'_>, scope: &S) -> Result<Json, String> {
+/// Applies a step's `outputs` mapping within a budget: when it is a non-empty object, the
+/// mapped object, which becomes the step's output; otherwise None (the output stays as it is).
+pub fn apply_outputs<S: Scope + ?Sized>(
+    mapping: &Json,
+    produced: &Produced<'_>,
+    scope: &S,
+    budget: &mut Budget,
+) -> Result<Option<Json>, String> {
     match mapping.as_object() {
-        Some(m) if !m.is_empty() => resolve(mapping, &Layered(produced, scope)),
-        _ => Ok(produced.output.clone()),
+        Some(m) if !m.is_empty() => resolve_in(mapping, &Layered(produced, scope), budget).map(Some),
+        _ => Ok(None),
     }
 }
 
@@ -385,18 +505,47 @@ mod tests {
         let body = json!([{"id": 1}, {"id": 2}, {"id": 3}]);
         let output = json!({"statusCode": 200, "data": body});
         let response = json!({"status": 200, "headers": {}, "body": body});
-        let p = Produced { output: &output, result: &output["data"], response: Some(&response) };
+        let headers = json!({});
+        let p = Produced {
+            output: &output,
+            result: &output["data"],
+            response: Some([("status", &response["status"]), ("headers", &headers), ("body", &output["data"])]),
+        };
         let empty = MapScope::default();
-        let mapped = apply_outputs(&json!({"data": "{{response.body}}"}), &p, &empty).unwrap();
-        assert_eq!(mapped, json!({"data": body}));
-        let mapped =
-            apply_outputs(&json!({"processedData": "{{result}}", "recordCount": "{{result.length}}"}), &p, &empty)
-                .unwrap();
-        assert_eq!(mapped, json!({"processedData": body, "recordCount": 3}));
-        let mapped =
-            apply_outputs(&json!({"code": "{{output.statusCode}}", "s": "{{statusCode}}"}), &p, &empty).unwrap();
-        assert_eq!(mapped, json!({"code": 200, "s": 200}));
-        assert_eq!(apply_outputs(&json!({}), &p, &empty).unwrap(), output);
+        let map = |m: Json| apply_outputs(&m, &p, &empty, &mut Budget::unlimited()).unwrap().unwrap();
+        assert_eq!(map(json!({"data": "{{response.body}}"})), json!({"data": body}));
+        assert_eq!(map(json!({"r": "{{response}}", "n": "{{response.body.length}}"})), json!({"r": response, "n": 3}));
+        assert_eq!(
+            map(json!({"processedData": "{{result}}", "recordCount": "{{result.length}}"})),
+            json!({"processedData": body, "recordCount": 3})
+        );
+        assert_eq!(
+            map(json!({"code": "{{output.statusCode}}", "s": "{{statusCode}}"})),
+            json!({"code": 200, "s": 200})
+        );
+        assert_eq!(apply_outputs(&json!({}), &p, &empty, &mut Budget::unlimited()).unwrap(), None);
+        assert!(apply_outputs(&json!({"x": "{{response.nope}}"}), &p, &empty, &mut Budget::unlimited())
+            .unwrap_err()
+            .contains("has no field \"nope\""));
+    }
+
+    #[test]
+    fn budgets_stop_a_resolution_before_it_copies_too_much() {
+        let prev = json!({"blob": "x".repeat(1000), "n": [1, 2, 3]});
+        let s = MapScope { values: vec![("prev", Root::Step(&prev))] };
+        let two = json!({"a": "{{prev}}", "b": "{{prev}}"});
+        let ok = resolve_in(&two, &s, &mut Budget::new("its resolved inputs", 4000, 10)).unwrap();
+        assert_eq!(ok, json!({"a": prev, "b": prev}));
+        let mut b = Budget::new("its resolved inputs", 2000, 10);
+        let e = resolve_in(&two, &s, &mut b).unwrap_err();
+        assert!(e.starts_with("its resolved inputs would be larger than 2000 bytes of JSON text"), "{e}");
+        assert!(b.used() <= 2000 + prev.to_string().len(), "stopped at the second copy");
+        let e = resolve_in(&json!("{{prev.n}} {{prev.n}}"), &s, &mut Budget::new("it", 10, 10)).unwrap_err();
+        assert!(e.contains("larger than 10 bytes"), "{e}");
+        // {"w": {"v": prev}} nests four levels: two of the template, prev and its array.
+        let e = resolve_in(&json!({"w": {"v": "{{prev}}"}}), &s, &mut Budget::new("it", 1 << 20, 3)).unwrap_err();
+        assert!(e.starts_with("it would nest arrays and objects deeper than 3 levels"), "{e}");
+        assert!(resolve_in(&json!({"w": "{{prev}}"}), &s, &mut Budget::new("it", 1 << 20, 3)).is_ok());
     }
 
     fn arb_json() -> impl Strategy<Value = Json> {

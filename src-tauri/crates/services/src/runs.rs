@@ -251,7 +251,19 @@ impl Runs<'_> {
 
     /// The stored status of an execution (a cancel from another process shows here).
     pub fn status(&self, id: Uuid) -> Result<ExecutionStatus> {
-        self.0.store().read(|c| Ok(row::get::<Execution>(c, id)?.ok_or_else(|| Error::not_found("Execution"))?.status))
+        // The status column only: a run polls it every 250 ms, and its input_data can be MBs.
+        self.0.store().read(|c| {
+            let mut q = c
+                .prepare_cached("SELECT status FROM executions WHERE id = ?1")
+                .map_err(|e| Error::internal(format!("database error: {e}")))?;
+            let s: Option<String> = q
+                .query_row([uuid_value(id)], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+                .map_err(|e| Error::internal(format!("database error: {e}")))?;
+            let s = s.ok_or_else(|| Error::not_found("Execution"))?;
+            s.parse().map_err(|_| Error::internal(format!("unknown execution status {s:?}")))
+        })
     }
 
     /// The final status, output, counters of the workflow and of each agent that ran a step,

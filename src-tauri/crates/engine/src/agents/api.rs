@@ -9,19 +9,35 @@
 //! attempt number), `retryOnStatusCodes` (429, 500, 502, 503, 504), `followRedirects` (true),
 //! `responseType` (json, falling back to text; or text).
 //!
+//! Redirects (up to 10) are followed here, not by reqwest, so that the step's headers — its
+//! `auth` and any custom credential such as `X-Auth-Token` — go only to the origin (scheme,
+//! host, port) of the step's url: a hop to another origin gets only the plain headers of
+//! [`CROSS_ORIGIN_HEADERS`]. 301, 302 and 303 turn a request other than GET or HEAD into a GET
+//! without a body; 307 and 308 keep both. A redirect to anything but http or https is not
+//! followed (the 3xx is the result). The timeout covers every hop.
+//!
 //! Network errors and the listed statuses are retried; a non-2xx status that is not retried
 //! (or whose retries ran out) is still a result. Output: `{statusCode, statusText, headers,
 //! data, requestUrl, responseTimeMs, retryCount}`; its main value is the body, and `response`
 //! is `{status, headers, body}`.
 
-use super::{AgentError, Produced};
+use super::{AgentError, Main, Produced};
 use serde_json::{json, Map, Value as Json};
 use std::time::{Duration, Instant};
 
 /// A response body larger than this is refused (the output would not fit a run anyway).
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// The HTTP clients of the engine: one following redirects (up to 10), one not.
+/// Redirects followed at most.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// The step's headers that are sent on after a redirect to another origin; the others (auth,
+/// custom credentials) go only to the origin of the step's url.
+pub const CROSS_ORIGIN_HEADERS: &[&str] =
+    &["accept", "accept-language", "cache-control", "content-language", "content-type", "user-agent"];
+
+/// The HTTP clients of the engine: one following redirects (up to 10; the llm agent's), one
+/// not (the api agent's, which follows redirects itself).
 #[derive(Clone)]
 pub struct HttpClients {
     follow: reqwest::Client,
@@ -197,20 +213,53 @@ struct Response {
 }
 
 async fn send(clients: &HttpClients, r: &Request) -> Result<Response, String> {
-    let client = if r.follow { &clients.follow } else { &clients.manual };
-    let mut b = client.request(r.method.clone(), r.url.clone()).timeout(r.timeout);
-    for (k, v) in &r.headers {
-        b = b.header(k.as_str(), v.as_str());
-    }
-    if let Some((body, ct)) = &r.body {
-        if let Some(ct) = ct {
-            if !r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
-                b = b.header("Content-Type", ct.as_str());
+    let deadline = Instant::now() + r.timeout;
+    let home = r.url.origin();
+    let (mut url, mut method, mut body) = (r.url.clone(), r.method.clone(), r.body.as_ref());
+    let mut hops = 0;
+    let mut resp = loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err("The request timed out".into());
+        }
+        let at_home = url.origin() == home;
+        let mut b = clients.manual.request(method.clone(), url.clone()).timeout(remaining);
+        let mut typed = false;
+        for (k, v) in &r.headers {
+            let name = k.to_ascii_lowercase();
+            if at_home || CROSS_ORIGIN_HEADERS.contains(&name.as_str()) {
+                typed |= name == "content-type";
+                b = b.header(k.as_str(), v.as_str());
             }
         }
-        b = b.body(body.clone());
-    }
-    let mut resp = b.send().await.map_err(describe)?;
+        if let Some((bytes, ct)) = body {
+            if let (Some(ct), false) = (ct, typed) {
+                b = b.header("Content-Type", ct.as_str());
+            }
+            b = b.body(bytes.clone());
+        }
+        let resp = b.send().await.map_err(describe)?;
+        let status = resp.status().as_u16();
+        if !r.follow || !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            break resp;
+        }
+        let next = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| url.join(l).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let Some(next) = next else { break resp };
+        hops += 1;
+        if hops > MAX_REDIRECTS {
+            return Err(format!("too many redirects (more than {MAX_REDIRECTS}), the last to {}", redacted(&next)));
+        }
+        if status <= 303 && method != reqwest::Method::GET && method != reqwest::Method::HEAD {
+            method = reqwest::Method::GET;
+            body = None;
+        }
+        url = next;
+    };
     let status = resp.status();
     let mut headers = Map::new();
     for (k, v) in resp.headers() {
@@ -242,7 +291,13 @@ async fn send(clients: &HttpClients, r: &Request) -> Result<Response, String> {
 
 pub(crate) fn describe(e: reqwest::Error) -> String {
     use std::error::Error as _;
+    // The message names the url, with any password in it: name it without.
+    let url = e.url().map(redacted);
+    let e = e.without_url();
     let mut msg = if e.is_timeout() { "The request timed out".to_string() } else { e.to_string() };
+    if let Some(u) = url {
+        msg.push_str(&format!(" ({u})"));
+    }
     let mut src = e.source();
     while let Some(s) = src {
         let t = s.to_string();
@@ -253,6 +308,15 @@ pub(crate) fn describe(e: reqwest::Error) -> String {
         src = s.source();
     }
     msg
+}
+
+/// A url as it may be shown, logged and stored: a password in it replaced by `***`.
+pub(crate) fn redacted(url: &reqwest::Url) -> String {
+    let mut u = url.clone();
+    if u.password().is_some() {
+        let _ = u.set_password(Some("***"));
+    }
+    u.to_string()
 }
 
 /// Runs the api agent.
@@ -275,26 +339,29 @@ pub async fn run(clients: &HttpClients, config: &Json, inputs: &Json) -> Result<
         retry += 1;
         tokio::time::sleep(Duration::from_millis(r.delay_ms * u64::from(retry))).await;
     };
-    let data = if resp.body.is_empty() {
+    let Response { status, status_text, headers, body } = resp;
+    let text = |body: Vec<u8>| match String::from_utf8(body) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let data = if body.is_empty() {
         Json::Null
     } else if r.as_text {
-        Json::String(String::from_utf8_lossy(&resp.body).into_owned())
+        Json::String(text(body))
     } else {
-        serde_json::from_slice(&resp.body)
-            .unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&resp.body).into_owned()))
+        serde_json::from_slice(&body).unwrap_or_else(|_| Json::String(text(body)))
     };
-    let headers = Json::Object(resp.headers);
-    let output = json!({
-        "statusCode": resp.status,
-        "statusText": resp.status_text,
-        "headers": headers,
-        "data": data,
-        "requestUrl": r.url.as_str(),
-        "responseTimeMs": took.as_millis() as u64,
-        "retryCount": retry,
-    });
-    let response = json!({ "status": resp.status, "headers": output["headers"], "body": output["data"] });
-    Ok(Produced { result: output["data"].clone(), output, response: Some(response) })
+    // Built by moving the body in (`json!` would copy it); `result` and `response` are read
+    // from the output, not copied (`Produced`).
+    let mut output = Map::new();
+    output.insert("statusCode".into(), json!(status));
+    output.insert("statusText".into(), Json::String(status_text));
+    output.insert("headers".into(), Json::Object(headers));
+    output.insert("data".into(), data);
+    output.insert("requestUrl".into(), json!(redacted(&r.url)));
+    output.insert("responseTimeMs".into(), json!(took.as_millis() as u64));
+    output.insert("retryCount".into(), json!(retry));
+    Ok(Produced { output: Json::Object(output), main: Main::Field("data"), http: true })
 }
 
 #[cfg(test)]
@@ -313,6 +380,9 @@ mod tests {
         assert_eq!((r.method.as_str(), r.retries, r.delay_ms), ("POST", 3, 1000));
         assert_eq!(r.headers, [("X-A".to_string(), "1".to_string())]);
         assert_eq!(r.body, Some((b"{\"k\":1}".to_vec(), Some("application/json".into()))));
+        let u = reqwest::Url::parse("https://me:s3cret@h/p?q=1").unwrap();
+        assert_eq!(redacted(&u), "https://me:***@h/p?q=1");
+        assert_eq!(redacted(&reqwest::Url::parse("https://h/p").unwrap()), "https://h/p");
         let auth = |a: Json| build(&json!({"url": "https://h", "auth": a}), &json!({})).map(|r| r.headers);
         assert_eq!(auth(json!({"type": "bearer", "token": "t"})).unwrap()[0].1, "Bearer t");
         assert_eq!(

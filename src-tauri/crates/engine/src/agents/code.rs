@@ -21,7 +21,7 @@
 //!
 //! Output: `{result, durationMs}`; its main value (`result`) is the return value.
 
-use super::{AgentCtx, AgentError, Produced};
+use super::{AgentCtx, AgentError, Produced, StopOnDrop};
 use rquickjs::context::EvalOptions;
 use rquickjs::{Context, Ctx, Function, Object, Promise, Runtime, Value};
 use serde_json::{json, Value as Json};
@@ -141,7 +141,9 @@ pub fn run_script(source: &str, entry: Option<&str>, inputs: &Json, limits: Limi
         rt.set_max_stack_size(JS_STACK);
         let deadline = started + limits.time;
         let why = fired.clone();
-        rt.set_interrupt_handler(Some(Box::new(move || {
+        // Whether the script must stop now: asked by QuickJS's interrupt handler while code
+        // runs, and between the jobs of the promise job loop, which the handler does not stop.
+        let halt: Rc<dyn Fn() -> bool> = Rc::new(move || {
             let w = if stop.load(Ordering::Relaxed) {
                 Some(Why::Stop)
             } else if Instant::now() >= deadline {
@@ -153,12 +155,14 @@ pub fn run_script(source: &str, entry: Option<&str>, inputs: &Json, limits: Limi
                 why.set(w);
             }
             w.is_some()
-        })));
+        });
+        let h = halt.clone();
+        rt.set_interrupt_handler(Some(Box::new(move || h())));
         let ctx = Context::full(&rt).map_err(|e| match e {
             rquickjs::Error::Allocation => ScriptError::MemoryLimit,
             e => internal(e),
         })?;
-        let out = ctx.with(|ctx| evaluate(&ctx, source, entry, inputs, &console));
+        let out = ctx.with(|ctx| evaluate(&ctx, source, entry, inputs, &console, &*halt));
         // An interruption or exhausted memory explains whatever error the script ended with.
         match (out, fired.get()) {
             (Err(_), Some(Why::Time)) => Err(ScriptError::TimeLimit),
@@ -179,6 +183,7 @@ fn evaluate(
     entry: Option<&str>,
     inputs: &Json,
     console: &Rc<RefCell<Console>>,
+    halt: &dyn Fn() -> bool,
 ) -> Result<Json, ScriptError> {
     let thrown = |ctx: &Ctx<'_>, e: rquickjs::Error| match e {
         rquickjs::Error::Exception => ScriptError::Thrown(thrown_text(ctx, ctx.catch())),
@@ -262,8 +267,7 @@ fn evaluate(
         value = f.call((input,)).map_err(|e| thrown(ctx, e))?;
     }
     if let Some(p) = value.as_promise().cloned() {
-        let p: Promise = p;
-        value = p.finish::<Value>().map_err(|e| match e {
+        value = settle(ctx, &p, halt).map_err(|e| match e {
             rquickjs::Error::WouldBlock => ScriptError::Thrown(
                 "the script's promise never settled (there are no timers or I/O to wait for)".into(),
             ),
@@ -276,6 +280,25 @@ fn evaluate(
         Some(s) => {
             let s = s.to_string().map_err(|e| thrown(ctx, e))?;
             serde_json::from_str(&s).map_err(|e| ScriptError::Thrown(format!("the result is not JSON: {e}")))
+        }
+    }
+}
+
+/// Runs QuickJS's job queue until the promise settles (rquickjs's `Promise::finish`, with a
+/// stop): `halt` is asked before each job, so a script that queues jobs forever (a microtask
+/// loop, which never reaches the interrupt handler's checks in a way that ends the loop) stops
+/// at the time limit or when the step ends, like any other script.
+fn settle<'js>(ctx: &Ctx<'js>, p: &Promise<'js>, halt: &dyn Fn() -> bool) -> rquickjs::Result<Value<'js>> {
+    loop {
+        if let Some(r) = p.result::<Value>() {
+            return r;
+        }
+        if halt() {
+            // The reason is in `fired`; run_script reports it.
+            return Err(rquickjs::Error::Unknown);
+        }
+        if !ctx.execute_pending_job() {
+            return Err(rquickjs::Error::WouldBlock);
         }
     }
 }
@@ -300,15 +323,6 @@ fn code_of(agent: &Agent) -> Result<&str, AgentError> {
         )));
     }
     Ok(code)
-}
-
-/// Sets the stop flag when dropped: the step ended (cancelled, timed out) before the script.
-struct StopOnDrop(Arc<AtomicBool>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
 }
 
 struct Running;
@@ -367,11 +381,13 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
     }
     let ms = limits.time.as_millis();
     match out.result {
-        Ok(result) => Ok(Produced {
-            output: json!({ "result": result, "durationMs": out.elapsed.as_millis() as u64 }),
-            result,
-            response: None,
-        }),
+        Ok(result) => {
+            // Built by moving the result in (`json!` would copy it).
+            let mut output = serde_json::Map::new();
+            output.insert("result".into(), result);
+            output.insert("durationMs".into(), json!(out.elapsed.as_millis() as u64));
+            Ok(Produced::field(Json::Object(output), "result"))
+        }
         Err(ScriptError::Invalid(m)) => Err(AgentError::Permanent(m)),
         Err(ScriptError::Thrown(m)) => Err(AgentError::Retryable(m)),
         Err(ScriptError::TimeLimit) => Err(AgentError::Retryable(format!(
@@ -489,6 +505,13 @@ mod tests {
         let stop = Arc::new(AtomicBool::new(true));
         let o = run_on_thread("for (;;) {}", None, json!({}), limits, stop);
         assert_eq!(o.result, Err(ScriptError::Stopped));
+        // A microtask loop runs in the job queue, which the limits stop too.
+        let micro = "function f() { Promise.resolve().then(f) } f(); return new Promise(() => {})";
+        let limits = Limits { memory_bytes: 64 * 1024 * 1024, time: Duration::from_millis(300) };
+        assert_eq!(run_on_thread(micro, None, json!({}), limits, Arc::default()).result, Err(ScriptError::TimeLimit));
+        let stop = Arc::new(AtomicBool::new(true));
+        let limits = Limits { memory_bytes: 64 * 1024 * 1024, time: Duration::from_secs(60) };
+        assert_eq!(run_on_thread(micro, None, json!({}), limits, stop).result, Err(ScriptError::Stopped));
     }
 
     #[test]

@@ -7,11 +7,72 @@
 //! The data is the step input named by `inputField` (default `data`), else the first of
 //! `data`, `items`, `input` present, else the whole inputs object. With no operation the data
 //! passes through. Output: `{result, inputCount, outputCount, operationsPerformed}`.
+//!
+//! The work runs on the blocking pool, so the step's timeout and the run's end are not held up
+//! by it: when the step's future is dropped, a stop flag is set, which the operations' loops
+//! check ([`Guard`]), and the thread ends soon after. A join whose output would pass the
+//! engine's value limit (`EngineConfig::value_limit`) fails as it is being made.
 
+use super::{AgentCtx, AgentError, Produced, StopOnDrop};
+use crate::bounds::{self, MAX_DEPTH};
 use crate::expr::{json_eq, truthy};
 use crate::template::{as_text, kind};
 use serde_json::{json, Map, Value as Json};
 use std::cmp::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
+use turbocat_domain::{Agent, WorkflowStep};
+
+/// What bounds the operations: a stop flag (the step ended) and the size limit of what they
+/// make (as JSON text).
+#[derive(Clone)]
+pub struct Guard {
+    stop: Arc<AtomicBool>,
+    limit: usize,
+}
+
+const STOPPED: &str = "The data operation was stopped (the step ended)";
+
+impl Guard {
+    /// A guard that never stops and has no size limit.
+    pub fn unlimited() -> Guard {
+        Guard { stop: Arc::default(), limit: usize::MAX }
+    }
+
+    pub fn new(stop: Arc<AtomicBool>, limit: usize) -> Guard {
+        Guard { stop, limit }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(AtomicOrdering::Relaxed)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.stopped() {
+            Err(STOPPED.into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The data agent as a step: its work on the blocking pool, stopped when the step's future is
+/// dropped (timeout, cancel, the run's end).
+pub async fn run_step(
+    cx: &AgentCtx<'_>,
+    agent: &Agent,
+    step: &WorkflowStep,
+    inputs: Json,
+) -> Result<Produced, AgentError> {
+    let (agent_config, step_config) = (agent.config.clone(), step.config.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stop_on_drop = StopOnDrop(stop.clone());
+    let guard = Guard::new(stop, cx.value_limit);
+    let output = tokio::task::spawn_blocking(move || run_with(&agent_config, &step_config, inputs, &guard))
+        .await
+        .map_err(|e| AgentError::Retryable(format!("the data operation's task failed: {e}")))??;
+    Ok(Produced::field(output, "result"))
+}
 
 pub const OPERATIONS: &[&str] = &[
     "filter",
@@ -31,15 +92,18 @@ pub const OPERATIONS: &[&str] = &[
 
 /// Runs the data agent: `agent_config` then `step_config` overrides, on the resolved inputs.
 pub fn run(agent_config: &Json, step_config: &Json, inputs: &Json) -> Result<Json, String> {
+    run_with(agent_config, step_config, inputs.clone(), &Guard::unlimited())
+}
+
+/// [`run`] on inputs it owns (the data is taken out of them, not copied), within a guard.
+pub fn run_with(agent_config: &Json, step_config: &Json, inputs: Json, guard: &Guard) -> Result<Json, String> {
     let pick = |k: &str| step_config.get(k).or_else(|| agent_config.get(k)).filter(|v| !v.is_null());
     let input_field = pick("inputField").and_then(Json::as_str).unwrap_or("data");
-    let mut data = match inputs.get(input_field).filter(|v| !v.is_null()) {
-        Some(v) => v.clone(),
-        None => ["data", "items", "input"]
-            .iter()
-            .find_map(|k| inputs.get(*k).filter(|v| !v.is_null()))
-            .unwrap_or(inputs)
-            .clone(),
+    let present = |k: &str| inputs.get(k).is_some_and(|v| !v.is_null());
+    let field = [input_field, "data", "items", "input"].into_iter().find(|k| present(k)).map(str::to_string);
+    let mut data = match (field, inputs) {
+        (Some(f), Json::Object(mut m)) => m.remove(&f).unwrap_or(Json::Null),
+        (_, whole) => whole,
     };
     let input_count = count_items(&data);
     let mut performed = Vec::new();
@@ -50,25 +114,26 @@ pub fn run(agent_config: &Json, step_config: &Json, inputs: &Json) -> Result<Jso
                 let op = s.get("operation").and_then(Json::as_str).ok_or_else(|| {
                     format!("Data pipeline step {} has no operation (expected one of {})", i + 1, OPERATIONS.join(", "))
                 })?;
-                data = operation(op, data, s.get("config").unwrap_or(&empty))
+                data = operation_with(op, data, s.get("config").unwrap_or(&empty), guard)
                     .map_err(|e| format!("Data pipeline step {} ({op}): {e}", i + 1))?;
                 performed.push(op.to_string());
             }
         }
         (_, Some(Json::String(op))) => {
-            data = operation(op, data, pick("operationConfig").unwrap_or(&empty))?;
+            data = operation_with(op, data, pick("operationConfig").unwrap_or(&empty), guard)?;
             performed.push(op.clone());
         }
         (_, Some(other)) => return Err(format!("Data agent operation must be a string (got {})", kind(other))),
         _ => {}
     }
     let output_count = count_items(&data);
-    Ok(json!({
-        "result": data,
-        "inputCount": input_count,
-        "outputCount": output_count,
-        "operationsPerformed": performed,
-    }))
+    // Built by moving the result in (`json!` would copy it).
+    let mut out = Map::new();
+    out.insert("result".into(), data);
+    out.insert("inputCount".into(), json!(input_count));
+    out.insert("outputCount".into(), json!(output_count));
+    out.insert("operationsPerformed".into(), json!(performed));
+    Ok(Json::Object(out))
 }
 
 fn count_items(v: &Json) -> usize {
@@ -93,20 +158,26 @@ fn array(op: &str, data: Json) -> Result<Vec<Json>, String> {
 
 /// One operation on the data.
 pub fn operation(op: &str, data: Json, cfg: &Json) -> Result<Json, String> {
+    operation_with(op, data, cfg, &Guard::unlimited())
+}
+
+/// One operation on the data, within a guard.
+pub fn operation_with(op: &str, data: Json, cfg: &Json, g: &Guard) -> Result<Json, String> {
+    g.check()?;
     match op {
-        "filter" => filter(array(op, data)?, cfg),
-        "map" => map(array(op, data)?, cfg),
+        "filter" => filter(array(op, data)?, cfg, g),
+        "map" => map(array(op, data)?, cfg, g),
         "reduce" => reduce(array(op, data)?, cfg),
-        "sort" => sort(array(op, data)?, cfg),
-        "group" => group(array(op, data)?, field_of(cfg, "Group")?)
+        "sort" => sort(array(op, data)?, cfg, g),
+        "group" => group(array(op, data)?, field_of(cfg, "Group")?, g)
             .map(|g| Json::Object(g.into_iter().map(|(k, v)| (k, Json::Array(v))).collect())),
         "flatten" => Ok(flatten(data, cfg)),
         "unique" => Ok(unique(data, cfg)),
         "pick" => Ok(each_object(data, |m| pick(m, &str_list(cfg, "fields")))),
         "omit" => Ok(each_object(data, |m| omit(m, &str_list(cfg, "fields")))),
         "merge" => Ok(merge(data, cfg)),
-        "join" => join(array(op, data)?, cfg),
-        "aggregate" => aggregate(array(op, data)?, cfg),
+        "join" => join(array(op, data)?, cfg, g),
+        "aggregate" => aggregate(array(op, data)?, cfg, g),
         "transform" => Ok(transform(data, cfg)),
         other => Err(format!("Unknown data operation \"{other}\" (expected one of {})", OPERATIONS.join(", "))),
     }
@@ -163,7 +234,7 @@ fn ordered(a: &Json, b: &Json) -> Option<Ordering> {
 // ---------------------------------------------------------------------------------------------
 // filter
 
-fn filter(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
+fn filter(items: Vec<Json>, cfg: &Json, g: &Guard) -> Result<Json, String> {
     let conditions = match cfg.get("conditions") {
         Some(Json::Array(c)) if !c.is_empty() => c,
         _ => return Ok(Json::Array(items)),
@@ -227,45 +298,77 @@ fn filter(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
             _ => false,
         }
     };
-    Ok(Json::Array(
-        items
-            .into_iter()
-            .filter(
-                |item| {
-                    if any {
-                        compiled.iter().any(|c| test(item, c))
-                    } else {
-                        compiled.iter().all(|c| test(item, c))
-                    }
-                },
-            )
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    for item in items {
+        g.check()?;
+        let keep = if any { compiled.iter().any(|c| test(&item, c)) } else { compiled.iter().all(|c| test(&item, c)) };
+        if keep {
+            out.push(item);
+        }
+    }
+    Ok(Json::Array(out))
 }
 
 // ---------------------------------------------------------------------------------------------
 // map, transform
 
-fn map(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
+fn map(items: Vec<Json>, cfg: &Json, g: &Guard) -> Result<Json, String> {
     if let Some(expr) = cfg.get("expression").and_then(Json::as_str) {
-        return Ok(Json::Array(items.iter().map(|i| get_path(i, expr).cloned().unwrap_or(Json::Null)).collect()));
+        let mut out = Vec::with_capacity(items.len());
+        for i in &items {
+            g.check()?;
+            out.push(get_path(i, expr).cloned().unwrap_or(Json::Null));
+        }
+        return Ok(Json::Array(out));
     }
     if let Some(fields) = cfg.get("fields").and_then(Json::as_object) {
-        return Ok(Json::Array(
-            items
-                .iter()
-                .map(|item| {
-                    let mut out = Map::new();
-                    for (new_key, old) in fields {
-                        let v = old.as_str().and_then(|p| get_path(item, p)).cloned().unwrap_or(Json::Null);
-                        out.insert(new_key.clone(), v);
-                    }
-                    Json::Object(out)
-                })
-                .collect(),
-        ));
+        // A field may copy a large part of each item, more than once: the result is measured.
+        let mut size = Size::new("Map", g.limit);
+        let mut rows = Vec::with_capacity(items.len());
+        for item in &items {
+            g.check()?;
+            let mut out = Map::new();
+            for (new_key, old) in fields {
+                let v = old.as_str().and_then(|p| get_path(item, p)).cloned().unwrap_or(Json::Null);
+                out.insert(new_key.clone(), v);
+            }
+            let row = Json::Object(out);
+            size.add(&row, rows.len())?;
+            rows.push(row);
+        }
+        return Ok(Json::Array(rows));
     }
     Ok(Json::Array(items))
+}
+
+/// The size of an operation's output as it is made, against the guard's limit.
+struct Size {
+    op: &'static str,
+    bytes: usize,
+    limit: usize,
+}
+
+impl Size {
+    fn new(op: &'static str, limit: usize) -> Size {
+        Size { op, bytes: 2, limit }
+    }
+
+    /// Adds one more item (`made` items are already in).
+    fn add(&mut self, item: &Json, made: usize) -> Result<(), String> {
+        let room = self.limit.saturating_sub(self.bytes);
+        match bounds::measure(item, room, MAX_DEPTH) {
+            Ok(n) if n < room => {
+                self.bytes += n + 1;
+                Ok(())
+            }
+            _ => Err(format!(
+                "{} output would be larger than {} of JSON text, the limit of a step's output (after {made} items); \
+                 narrow the data first (filter, or join on a more selective key)",
+                self.op,
+                bounds::size_text(self.limit)
+            )),
+        }
+    }
 }
 
 fn transform(data: Json, cfg: &Json) -> Json {
@@ -336,7 +439,7 @@ fn reduce(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
     Ok(Json::Array(items))
 }
 
-fn aggregate(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
+fn aggregate(items: Vec<Json>, cfg: &Json, g: &Guard) -> Result<Json, String> {
     let aggs = match cfg.get("aggregations") {
         Some(Json::Array(a)) if !a.is_empty() => a,
         _ => return Err("Aggregate operation requires aggregations".into()),
@@ -356,7 +459,8 @@ fn aggregate(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
     match cfg.get("groupBy").and_then(Json::as_str).filter(|s| !s.is_empty()) {
         Some(by) => {
             let mut rows = Vec::new();
-            for (key, group) in group(items, by)? {
+            for (key, group) in group(items, by, g)? {
+                g.check()?;
                 let mut m = apply(&group)?;
                 m.insert(by.to_string(), Json::String(key));
                 rows.push(Json::Object(m));
@@ -370,7 +474,7 @@ fn aggregate(items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
 // ---------------------------------------------------------------------------------------------
 // sort, group, flatten, unique
 
-fn sort(mut items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
+fn sort(mut items: Vec<Json>, cfg: &Json, g: &Guard) -> Result<Json, String> {
     let mut specs: Vec<(String, bool)> = Vec::new();
     let spec = |s: &Json| -> Option<(String, bool)> {
         let f = s.get("field").and_then(Json::as_str)?;
@@ -389,7 +493,17 @@ fn sort(mut items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
     if specs.is_empty() {
         return Ok(Json::Array(items));
     }
+    // A comparator cannot fail: once stopped, every pair is equal, which ends the sort quickly.
+    let mut compared = 0u32;
+    let mut stopped = false;
     items.sort_by(|a, b| {
+        compared = compared.wrapping_add(1);
+        if compared & 1023 == 0 && !stopped {
+            stopped = g.stopped();
+        }
+        if stopped {
+            return Ordering::Equal;
+        }
         for (field, desc) in &specs {
             let (x, y) = (get_path(a, field).filter(|v| !v.is_null()), get_path(b, field).filter(|v| !v.is_null()));
             let c = match (x, y) {
@@ -404,14 +518,18 @@ fn sort(mut items: Vec<Json>, cfg: &Json) -> Result<Json, String> {
         }
         Ordering::Equal
     });
+    if stopped {
+        return Err(STOPPED.into());
+    }
     Ok(Json::Array(items))
 }
 
 /// Items grouped by the text of a field, groups in first-seen order.
-fn group(items: Vec<Json>, field: &str) -> Result<Vec<(String, Vec<Json>)>, String> {
+fn group(items: Vec<Json>, field: &str, g: &Guard) -> Result<Vec<(String, Vec<Json>)>, String> {
     let mut groups: Vec<(String, Vec<Json>)> = Vec::new();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for item in items {
+        g.check()?;
         let key = match get_path(&item, field) {
             None => "undefined".to_string(),
             Some(v) => as_text(v),
@@ -535,7 +653,7 @@ fn merge(data: Json, cfg: &Json) -> Json {
     }
 }
 
-fn join(left: Vec<Json>, cfg: &Json) -> Result<Json, String> {
+fn join(left: Vec<Json>, cfg: &Json, g: &Guard) -> Result<Json, String> {
     let right = cfg.get("with").and_then(Json::as_array).ok_or("Join operation requires a \"with\" array")?;
     let on = cfg.get("on").and_then(Json::as_str).ok_or("Join operation requires \"on\" (the field to join on)")?;
     let right_on = cfg.get("rightOn").and_then(Json::as_str).unwrap_or(on);
@@ -549,7 +667,16 @@ fn join(left: Vec<Json>, cfg: &Json) -> Result<Json, String> {
         by_key.entry(key(r, right_on)).or_default().push(r);
     }
     let obj = |v: &Json| v.as_object().cloned().unwrap_or_default();
+    // Each output row is measured as it is made: a join on a key most rows share is the
+    // product of both sides.
+    let mut size = Size::new("Join", g.limit);
     let mut out = Vec::new();
+    let mut push = |row: Json, out: &mut Vec<Json>| -> Result<(), String> {
+        g.check()?;
+        size.add(&row, out.len())?;
+        out.push(row);
+        Ok(())
+    };
     let mut left_keys = std::collections::HashSet::new();
     for l in &left {
         let k = key(l, on);
@@ -558,10 +685,10 @@ fn join(left: Vec<Json>, cfg: &Json) -> Result<Json, String> {
                 for r in rs {
                     let mut m = obj(l);
                     m.extend(obj(r));
-                    out.push(Json::Object(m));
+                    push(Json::Object(m), &mut out)?;
                 }
             }
-            None if ty == "left" || ty == "full" => out.push(Json::Object(obj(l))),
+            None if ty == "left" || ty == "full" => push(Json::Object(obj(l)), &mut out)?,
             None => {}
         }
         left_keys.insert(k);
@@ -569,7 +696,7 @@ fn join(left: Vec<Json>, cfg: &Json) -> Result<Json, String> {
     if ty == "right" || ty == "full" {
         for r in right {
             if !left_keys.contains(&key(r, right_on)) {
-                out.push(Json::Object(obj(r)));
+                push(Json::Object(obj(r)), &mut out)?;
             }
         }
     }
@@ -692,6 +819,28 @@ mod tests {
         );
         assert_eq!(op("transform", json!({"expression": "name"})), json!(["ada", "bob", "cy"]));
         assert_eq!(operation("transform", json!({"a": {"b": 1}}), &json!({"expression": "a.b"})).unwrap(), json!(1));
+    }
+
+    #[test]
+    fn guards_stop_operations_and_bound_what_they_make() {
+        let rows = |n: usize, f: &str| Json::Array((0..n).map(|i| json!({"k": 1, f: i})).collect());
+        let cfg = json!({"with": rows(100, "b"), "on": "k"});
+        let small = Guard::new(Arc::default(), 10_000);
+        let e = operation_with("join", rows(100, "a"), &cfg, &small).unwrap_err();
+        assert!(e.starts_with("Join output would be larger than 10000 bytes of JSON text"), "{e}");
+        let big = Guard::new(Arc::default(), 1 << 20);
+        assert_eq!(operation_with("join", rows(100, "a"), &cfg, &big).unwrap().as_array().unwrap().len(), 10_000);
+        let e = operation_with("map", rows(100, "a"), &json!({"fields": {"x": "a", "y": "k"}}), &small);
+        assert!(e.is_ok(), "{e:?}");
+        let stopped = Guard::new(Arc::new(AtomicBool::new(true)), usize::MAX);
+        for op in ["join", "filter", "sort", "group", "map"] {
+            let cfg = json!({"with": rows(10, "b"), "on": "k", "field": "a", "expression": "a",
+                             "conditions": [{"field": "a", "operator": "gt", "value": 1}]});
+            assert_eq!(operation_with(op, rows(5000, "a"), &cfg, &stopped).unwrap_err(), STOPPED, "{op}");
+        }
+        // Inputs are taken, not copied: the data moves into the result.
+        let out = run_with(&json!({}), &json!({}), json!({"data": [1, 2], "other": 3}), &big).unwrap();
+        assert_eq!((out["result"].clone(), out["inputCount"].clone()), (json!([1, 2]), json!(2)));
     }
 
     #[test]

@@ -319,7 +319,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, inputs: &Json) -> Result<Prod
         })?;
         output["parsedJson"] = parsed;
     }
-    Ok(Produced { result: json!(content), output, response: None })
+    Ok(Produced::field(output, "content"))
 }
 
 #[cfg(test)]

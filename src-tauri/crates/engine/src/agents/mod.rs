@@ -10,24 +10,57 @@ pub mod workflow;
 
 use crate::Engine;
 use serde_json::Value as Json;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use turbocat_domain::{Agent, AgentType, LogLevel, Uuid, WorkflowStep};
 
-/// What an agent produced.
+/// What an agent produced: its output and where, in it, its main value is (no copy of it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Produced {
     pub output: Json,
     /// The main value: a data agent's `result`, an api agent's body, a code agent's return
     /// value, an llm agent's content, a child workflow's output.
-    pub result: Json,
-    pub response: Option<Json>,
+    pub main: Main,
+    /// An api agent's: `response` is `{status, headers, body}`, the output's `statusCode`,
+    /// `headers` and `data`.
+    pub http: bool,
 }
+
+/// Where a [`Produced`]'s main value is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Main {
+    /// The whole output.
+    Output,
+    /// A field of the output.
+    Field(&'static str),
+}
+
+static NULL: Json = Json::Null;
 
 impl Produced {
     /// An output whose main value is itself (pass-through, parallel, …).
     pub fn plain(output: Json) -> Produced {
-        Produced { result: output.clone(), output, response: None }
+        Produced { output, main: Main::Output, http: false }
+    }
+
+    /// An output whose main value is its field `field`.
+    pub fn field(output: Json, field: &'static str) -> Produced {
+        Produced { output, main: Main::Field(field), http: false }
+    }
+
+    /// The main value (`result` in an outputs mapping).
+    pub fn result(&self) -> &Json {
+        match self.main {
+            Main::Output => &self.output,
+            Main::Field(f) => self.output.get(f).unwrap_or(&NULL),
+        }
+    }
+
+    /// An api agent's `response` (`{status, headers, body}`) as parts of the output.
+    pub fn response(&self) -> Option<[(&'static str, &Json); 3]> {
+        let part = |k: &str| self.output.get(k).unwrap_or(&NULL);
+        self.http.then(|| [("status", part("statusCode")), ("headers", part("headers")), ("body", part("data"))])
     }
 }
 
@@ -87,19 +120,27 @@ pub struct AgentCtx<'a> {
     pub lineage: &'a Arc<Vec<(Uuid, String)>>,
     /// The step's per-attempt timeout (a code agent's time limit is at most this).
     pub timeout: Duration,
+    /// The most a step's output may hold, as JSON text (`EngineConfig::value_limit`).
+    pub value_limit: usize,
     /// Writes a log row of the step (status running): console output, a child's id, …
     pub log: &'a (dyn Fn(LogLevel, String, Json) + Send + Sync),
+}
+
+/// Sets a stop flag when dropped: the step ended (cancelled, timed out) before the work that
+/// runs off the async runtime (a script's thread, a data operation on the blocking pool).
+pub(crate) struct StopOnDrop(pub(crate) Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Runs one agent on resolved inputs.
 pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: Json) -> Result<Produced, AgentError> {
     let env = cx.env;
     match agent.agent_type {
-        AgentType::Data => {
-            let output = data::run(&agent.config, &step.config, &inputs)?;
-            let result = output.get("result").cloned().unwrap_or(Json::Null);
-            Ok(Produced { output, result, response: None })
-        }
+        AgentType::Data => data::run_step(cx, agent, step, inputs).await,
         AgentType::Code => code::run(cx, agent, step, inputs).await,
         AgentType::Api => api::run(&env.http, &agent.config, &inputs).await,
         AgentType::Llm => llm::run(cx, agent, &inputs).await,

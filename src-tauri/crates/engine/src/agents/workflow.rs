@@ -105,9 +105,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
     let finished = handle.wait().await.map_err(|e| AgentError::Retryable(e.message))?;
     guard.disarm();
     match finished.status {
-        ExecutionStatus::Completed => {
-            Ok(Produced { output: finished.output_data.clone(), result: finished.output_data, response: None })
-        }
+        ExecutionStatus::Completed => Ok(Produced::plain(finished.output_data)),
         status => {
             let why = finished.error_message.unwrap_or_else(|| format!("it ended {}", status.as_str()));
             // A depth refusal deep down is reported as it is, not wrapped once per level.

@@ -25,7 +25,7 @@ TEST_PACKAGES=(xvfb webkit2gtk-driver imagemagick postgresql pgbouncer gnome-key
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 # Keep in step with `rust-version` in Cargo.toml.
-RUST_MIN="1.85"
+RUST_MIN="1.89"
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() {

@@ -45,7 +45,7 @@ fn fingerprint(path: &Path) -> Vec<String> {
     out
 }
 
-fn v1_file(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn v1_file(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("old.sqlite");
     let mut c = Connection::open(&path).unwrap();
     c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
@@ -255,7 +255,7 @@ fn restore_refuses_a_corrupt_file_and_restores_a_good_one() {
     let env = Env::seeded();
     let path = env.path();
     let good = env.dir.path().join("good.sqlite");
-    maintenance::backup_connection(&maintenance::open_raw(&path).unwrap(), &good).unwrap();
+    turbocat_store::backup::backup(&path, &good, &turbocat_store::backup::no_progress).unwrap();
     // A change after the backup, which the restore will undo.
     env.svc
         .agents()
@@ -280,7 +280,7 @@ fn restore_refuses_a_corrupt_file_and_restores_a_good_one() {
     // Not a file at all, and not a Turbocat database: refused too.
     assert!(maintenance::restore(env.svc.store(), &env.dir.path().join("missing.sqlite")).is_err());
     // The good backup restores; the current content was backed up first.
-    let saved = maintenance::restore(env.svc.store(), &good).unwrap();
+    let saved = maintenance::restore(env.svc.store(), &good).unwrap().backup.expect("a backup of the replaced content");
     let names = |p: &Path| -> Vec<String> {
         let c = Connection::open(p).unwrap();
         let mut s = c.prepare("SELECT name FROM agents ORDER BY name").unwrap();

@@ -36,8 +36,10 @@ pub struct SettingsInfo {
 #[ts(export)]
 pub struct RestoreOutcome {
     pub restored_from: PathBuf,
-    /// Where the content before the restore was saved.
-    pub previous_backup: PathBuf,
+    /// Where the content before the restore was saved (none when the database was empty).
+    pub previous_backup: Option<PathBuf>,
+    /// The migrations the restored content needed to reach this version's schema.
+    pub migrated: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -142,7 +144,8 @@ pub async fn db_backup(app: AppHandle, database: State<'_, Arc<Database>>) -> Co
     };
     let Some(dest) = dialogs::save(&app, dialog).await? else { return Ok(None) };
     with_services(&database, move |services| {
-        services.store().with_writer(|conn| maintenance::backup_connection(conn, &dest))?;
+        // A snapshot read beside the app's own writes (which go on meanwhile).
+        turbocat_store::backup::backup(services.store().path(), &dest, &turbocat_store::backup::no_progress)?;
         Ok(Some(dest))
     })
     .await
@@ -160,8 +163,8 @@ pub async fn db_restore(app: AppHandle, database: State<'_, Arc<Database>>) -> C
     };
     let Some(source) = dialogs::open(&app, dialog).await? else { return Ok(None) };
     let outcome = with_services(&database, move |services| {
-        let previous_backup = maintenance::restore(services.store(), &source)?;
-        Ok(RestoreOutcome { restored_from: source, previous_backup })
+        let out = maintenance::restore(services.store(), &source)?;
+        Ok(RestoreOutcome { restored_from: source, previous_backup: out.backup, migrated: out.migrated })
     })
     .await?;
     database.reopen_later();

@@ -2,6 +2,10 @@
 
 export type RestoreOutcome = { restoredFrom: string, 
 /**
- * Where the content before the restore was saved.
+ * Where the content before the restore was saved (none when the database was empty).
  */
-previousBackup: string, };
+previousBackup: string | null, 
+/**
+ * The migrations the restored content needed to reach this version's schema.
+ */
+migrated: Array<string>, };

@@ -10,6 +10,7 @@
 //! the far schema is not compatible, `sync init` 4 when the far schema is not empty.
 
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::ffi::OsString;
 use std::io::Write;
@@ -166,8 +167,51 @@ fn db_path(cli: &Cli) -> PathBuf {
     cli.db.clone().unwrap_or_else(turbocat_store::default_db_path)
 }
 
+/// Opens the services on a database that must exist: only `db migrate`, `db seed`,
+/// `db reset` and `db restore` create one, so that a typo in `--db` is an error instead of a
+/// new, empty database (and an export of nothing, with success).
 fn open_services(path: &Path) -> Result<Services, Failure> {
+    require_database(path)?;
     open_services_seeding(path, false)
+}
+
+/// Refuses (exit 4) a path with no database file, saying how to make one.
+fn require_database(path: &Path) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(StoreError::Refused(format!(
+            "{} is a folder, not a database file; give the path of a file with --db or TURBOCAT_DB",
+            path.display()
+        ))
+        .into());
+    }
+    if !path.exists() {
+        return Err(StoreError::Refused(format!(
+            "No database at {}. Check the path given with --db or TURBOCAT_DB; to create a new database there, \
+             run `turbocat --db {} db migrate` (empty) or `db seed` (with the demo content).",
+            path.display(),
+            path.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Makes a backup of `path` into `dest`, with a progress bar on a terminal (not with --json).
+fn backup_with_progress(path: &Path, dest: &Path, json: bool) -> Result<u64, Failure> {
+    let bar = ProgressBar::new(0);
+    if json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("backup {bar:30} {bytes}/{total_bytes}, {bytes_per_sec}, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let out = turbocat_store::backup::backup(path, dest, &|p| {
+        bar.set_length(p.total);
+        bar.set_position(p.written);
+    });
+    bar.finish_and_clear();
+    Ok(out?)
 }
 
 /// Opens the services; a database this build refuses (a BAD_REQUEST from the store's open)
@@ -252,7 +296,7 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             })
         }
         DbCommand::Validate => {
-            let conn = maintenance::open_raw(path)?;
+            let conn = maintenance::open_read_only(path)?;
             let report = maintenance::validate(&conn)?;
             if json {
                 print_json(&json!({ "ok": report.is_ok(), "report": report }));
@@ -292,10 +336,8 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             }
             let mut backup = None;
             if path.exists() {
-                let conn = maintenance::open_raw(path)?;
                 let dest = migrate::backup_file_name(path, "before-reset");
-                maintenance::backup_connection(&conn, &dest)?;
-                drop(conn);
+                backup_with_progress(path, &dest, json)?;
                 backup = Some(dest);
                 for suffix in ["", "-wal", "-shm"] {
                     let f = PathBuf::from(format!("{}{suffix}", path.display()));
@@ -354,10 +396,8 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             Ok(EXIT_OK)
         }
         DbCommand::Backup { file } => {
-            let conn = maintenance::open_raw(path)?;
             let dest = file.unwrap_or_else(|| migrate::backup_file_name(path, "manual"));
-            maintenance::backup_connection(&conn, &dest)?;
-            let size = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
+            let size = backup_with_progress(path, &dest, json)?;
             if json {
                 print_json(&json!({ "backup": dest, "bytes": size }));
             } else {
@@ -366,25 +406,24 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             Ok(EXIT_OK)
         }
         DbCommand::Restore { file } => {
-            maintenance::verify_restore_source(&file)?;
-            let mut conn = if path.exists() { maintenance::open_raw(path)? } else { rusqlite_open(path)? };
-            let backup = maintenance::restore_into(&mut conn, path, &file)?;
+            let out = maintenance::restore_into(path, &file)?;
             if json {
-                print_json(&json!({ "restored": file, "database": path, "backup": backup }));
+                print_json(
+                    &json!({ "restored": file, "database": path, "backup": out.backup, "migrated": out.migrated }),
+                );
             } else {
                 outln!("Restored {} from {}.", path.display(), file.display());
-                outln!("The previous content was backed up to {}", backup.display());
+                if !out.migrated.is_empty() {
+                    outln!("Its schema was brought up to date: {}.", out.migrated.join(", "));
+                }
+                match &out.backup {
+                    Some(b) => outln!("The previous content was backed up to {}", b.display()),
+                    None => outln!("The database was empty before; no backup was needed."),
+                }
             }
             Ok(EXIT_OK)
         }
     }
-}
-
-fn rusqlite_open(path: &Path) -> Result<turbocat_store::rusqlite::Connection, Failure> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::internal(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    Ok(turbocat_store::rusqlite::Connection::open(path).map_err(StoreError::from)?)
 }
 
 fn parse_ids(ids: &[String]) -> Result<Vec<turbocat_domain::Uuid>, Failure> {

@@ -2,6 +2,7 @@
 //! refinery, read through a small pool and written through a single writer. Only this crate
 //! knows SQL; callers above use the typed table modules and the transaction helpers.
 
+pub mod backup;
 pub mod error;
 pub mod maintenance;
 pub mod migrate;
@@ -29,7 +30,7 @@ pub fn default_db_path() -> PathBuf {
 /// synchronous=NORMAL, which in WAL mode keeps every committed transaction across an
 /// application crash (only an OS crash or power loss can drop the last commits).
 pub(crate) fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
@@ -38,6 +39,33 @@ pub(crate) fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA cache_size = -16000;",
     )?;
     Ok(())
+}
+
+/// How long a connection waits for another one's write lock before it gives up.
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Refuses a path that names a folder (SQLite would say "disk I/O error").
+pub(crate) fn check_is_database_path(path: &Path) -> StoreResult<()> {
+    if path.is_dir() {
+        return Err(StoreError::Refused(format!(
+            "{} is a folder, not a database file; give the path of a file with --db or TURBOCAT_DB",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Makes a file this build created readable by its owner only: the database holds the users'
+/// data (its secrets are sealed, the rest is not). SQLite gives the `-wal` and `-shm` files the
+/// database's mode.
+pub(crate) fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 const MAX_IDLE_READERS: usize = 4;
@@ -72,12 +100,23 @@ impl Store {
     /// after a backup of a non-empty file.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Store> {
         let path = path.as_ref().to_path_buf();
+        check_is_database_path(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::io(format!("cannot create {}", dir.display()), e))?;
         }
+        let new = !path.exists();
         let mut conn = Connection::open(&path)?;
-        apply_pragmas(&conn)?;
+        if new {
+            make_private(&path);
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A file this build refuses (another application's database, a newer schema) is left
+        // exactly as it is: the refusal comes before any pragma that would change it.
+        if let Some(why) = migrate::status(&conn)?.refused {
+            return Err(StoreError::Refused(why));
+        }
         let migration = migrate::migrate(&mut conn, &path)?;
+        apply_pragmas(&conn)?;
         let watch =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         Ok(Store {

@@ -1,11 +1,28 @@
-//! Backup, restore and validation of the database file: the work behind `turbocat db backup`,
-//! `db restore` and `db validate`, and the automatic backup before a migration.
+//! Restore and validation of the database file: the work behind `turbocat db restore` (and
+//! Settings → Restore in the app) and `db validate`. Copies of the file are in [`crate::backup`].
+//!
+//! A restore never loses a write committed beside it, and never leaves a half-restored file:
+//!
+//! 1. The source is copied (`VACUUM INTO`, read-only: the source is never changed) to a staging
+//!    file beside the database, which is brought up to this build's schema and must pass
+//!    `integrity_check`, `foreign_key_check` and the JSON check, or nothing is changed.
+//! 2. One `BEGIN IMMEDIATE` transaction on the database then holds its write lock while the
+//!    before-restore backup is taken (a snapshot of exactly what is being replaced), the tables
+//!    are dropped and recreated from the staged copy, and the `db.restore` audit row is written.
+//!    A writer beside it waits for the commit (its write lands in the restored file) or has
+//!    committed before the lock (its write is in the backup). The staged copy is read with SQL,
+//!    so a source with another page size restores too.
 
+use crate::backup::{self, Partial};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate;
-use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a restore waits for other writers to finish before it gives up.
+const RESTORE_WAIT: Duration = Duration::from_secs(60);
 
 /// Every JSON column of the store (including the `TEXT[]` lists kept as JSON arrays).
 pub const JSON_COLUMNS: &[(&str, &str)] = &[
@@ -34,25 +51,6 @@ pub const JSON_COLUMNS: &[(&str, &str)] = &[
     ("audit_logs", "metadata"),
     ("app_settings", "value"),
 ];
-
-/// Online backup of an open connection into a new file. Written under a temporary name and
-/// renamed, so a crash never leaves a half-written file under the final name.
-pub fn backup_connection(conn: &Connection, dest: &Path) -> StoreResult<()> {
-    if dest.exists() {
-        return Err(StoreError::Refused(format!(
-            "{} already exists; choose another file name (backups never overwrite a file)",
-            dest.display()
-        )));
-    }
-    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(format!("cannot create {}", dir.display()), e))?;
-    }
-    let tmp = dest.with_extension("partial");
-    let _ = std::fs::remove_file(&tmp);
-    conn.backup(MAIN_DB, &tmp, None::<fn(rusqlite::backup::Progress)>)?;
-    std::fs::rename(&tmp, dest).map_err(|e| StoreError::io(format!("cannot write {}", dest.display()), e))?;
-    Ok(())
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidationReport {
@@ -142,8 +140,9 @@ pub fn validate(conn: &Connection) -> StoreResult<ValidationReport> {
     })
 }
 
-/// Checks a file before it may replace the database: a readable SQLite file that passes
-/// integrity_check and whose schema history this build accepts.
+/// Checks a file before it may replace the database: a readable SQLite file (opened read-only,
+/// so it is not changed) that passes integrity_check and whose schema history this build
+/// accepts. [`restore_into`] checks its foreign keys and JSON too, once it is migrated.
 pub fn verify_restore_source(path: &Path) -> StoreResult<migrate::MigrationStatus> {
     let refuse = |why: String| {
         StoreError::Refused(format!("Cannot restore from {}: {why}. Nothing was changed.", path.display()))
@@ -169,46 +168,194 @@ pub fn verify_restore_source(path: &Path) -> StoreResult<migrate::MigrationStatu
     Ok(st)
 }
 
-/// Replaces the content of the database behind `conn` with `source`, after verifying it and
-/// backing up the current content; then brings the restored schema up to date and records the
-/// restore in the audit log. Works on a raw connection, so that a file this build refuses to
-/// open (say, one from a newer build) can still be replaced by a good backup.
-pub fn restore_into(conn: &mut Connection, db_path: &Path, source: &Path) -> StoreResult<PathBuf> {
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreOutcome {
+    /// The backup of what was replaced (none when the database was empty or new).
+    pub backup: Option<PathBuf>,
+    /// The migrations the restored content needed to reach this build's schema.
+    pub migrated: Vec<String>,
+}
+
+/// The source, copied beside the database, migrated and checked: what will be restored.
+fn stage(db_path: &Path, source: &Path) -> StoreResult<Partial> {
+    let refuse = |why: String| {
+        StoreError::Refused(format!("Cannot restore from {}: {why}. Nothing was changed.", source.display()))
+    };
+    let dir = match db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(format!("cannot create {}", dir.display()), e))?;
+    backup::sweep_stale_partials(&dir);
+    let name = db_path.file_name().and_then(|n| n.to_str()).unwrap_or("turbocat.sqlite");
+    let staged = Partial::create(&dir, &format!("{name}.restore"))?;
+    {
+        let src = backup::open_read_only(source)?;
+        backup::copy_into(&src, staged.path(), &backup::no_progress)?;
+    }
+    let mut conn = Connection::open(staged.path())?;
+    // A rollback journal: no `-wal` beside the staged file to outlive it.
+    conn.execute_batch("PRAGMA journal_mode = DELETE")?;
+    let st = migrate::status(&conn)?;
+    migrate::apply_pending(&mut conn, &st, None)?;
+    let report = validate(&conn)?;
+    let mut problems: Vec<String> = report.integrity.iter().filter(|l| *l != "ok").cloned().collect();
+    problems.extend(report.foreign_key_violations.iter().take(5).cloned());
+    problems.extend(report.invalid_json.iter().take(5).cloned());
+    if !problems.is_empty() {
+        return Err(refuse(format!("it is not valid: {}", problems.join("; "))));
+    }
+    drop(conn);
+    Ok(staged)
+}
+
+/// Replaces the content of the database at `db_path` (created if missing) with `source`, after
+/// checking it; see the module's documentation for how nothing committed is lost. Works on its
+/// own connection, so that a file this build refuses to open (say, one from a newer build) can
+/// still be replaced by a good backup.
+pub fn restore_into(db_path: &Path, source: &Path) -> StoreResult<RestoreOutcome> {
     verify_restore_source(source)?;
-    let backup = migrate::backup_file_name(db_path, "before-restore");
-    backup_connection(conn, &backup)?;
-    conn.restore(MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
-    crate::apply_pragmas(conn)?;
-    migrate::migrate(conn, db_path)?;
+    let before = inspect(source)?;
+    let staged = stage(db_path, source)?;
+    crate::check_is_database_path(db_path)?;
+    let new = !db_path.exists();
+    let mut conn = Connection::open(db_path)?;
+    if new {
+        crate::make_private(db_path);
+    }
+    let outcome = replace_content(&mut conn, db_path, staged.path(), source);
+    drop(conn);
+    drop(staged);
+    let mut outcome = outcome?;
+    outcome.migrated = before.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();
+    Ok(outcome)
+}
+
+/// Restore for an open store (the desktop app): through its writer connection, so the app's
+/// own writes queue behind it.
+pub fn restore(store: &crate::Store, source: &Path) -> StoreResult<RestoreOutcome> {
+    verify_restore_source(source)?;
+    let before = inspect(source)?;
+    let staged = stage(store.path(), source)?;
+    store.drop_readers();
+    let outcome = store.with_writer(|conn| {
+        let out = replace_content(conn, store.path(), staged.path(), source);
+        crate::apply_pragmas(conn)?;
+        out
+    });
+    drop(staged);
+    let mut outcome = outcome?;
+    outcome.migrated = before.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();
+    Ok(outcome)
+}
+
+/// Step 2 of a restore: under one write transaction, back up, replace every table, audit.
+fn replace_content(conn: &mut Connection, db_path: &Path, staged: &Path, source: &Path) -> StoreResult<RestoreOutcome> {
+    // Outside a transaction: the pragma is a no-op inside one. The copied rows are checked
+    // already; the tables are recreated in any order.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    conn.busy_timeout(RESTORE_WAIT)?;
+    let staged_text = staged.to_str().ok_or_else(|| StoreError::Refused("the database path is not UTF-8".into()))?;
+    conn.execute("ATTACH DATABASE ?1 AS restore_source", [staged_text])?;
+    let out = replace_attached(conn, db_path, source);
+    let _ = conn.execute_batch("DETACH DATABASE restore_source");
+    let _ = conn.execute_batch("PRAGMA foreign_keys = ON");
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    out
+}
+
+fn replace_attached(conn: &mut Connection, db_path: &Path, source: &Path) -> StoreResult<RestoreOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
+            StoreError::Refused(format!(
+                "{} is busy: another process kept writing to it for {} s. Nothing was changed; try again.",
+                db_path.display(),
+                RESTORE_WAIT.as_secs()
+            ))
+        }
+        e => e.into(),
+    })?;
+    // The write lock is held from here to the commit: the backup is exactly what is replaced.
+    let has_content: i64 = tx.query_row("SELECT count(*) FROM main.sqlite_master", [], |r| r.get(0))?;
+    let backup = if has_content > 0 {
+        let dest = migrate::backup_file_name(db_path, "before-restore");
+        backup::backup(db_path, &dest, &backup::no_progress)?;
+        Some(dest)
+    } else {
+        None
+    };
+    let objects = |schema: &str, kind: &str| -> StoreResult<Vec<(String, Option<String>)>> {
+        let mut q = tx.prepare(&format!(
+            "SELECT name, sql FROM {schema}.sqlite_master WHERE type = ?1 AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ))?;
+        let rows = q.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    };
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    for kind in ["view", "trigger", "table"] {
+        for (name, _) in objects("main", kind)? {
+            tx.execute_batch(&format!("DROP {} IF EXISTS main.{}", kind.to_uppercase(), quote(&name)))?;
+        }
+    }
+    for (name, sql) in objects("restore_source", "table")? {
+        let Some(sql) = sql else { continue };
+        tx.execute_batch(&sql)?;
+        tx.execute_batch(&format!("INSERT INTO main.{n} SELECT * FROM restore_source.{n}", n = quote(&name)))?;
+    }
+    // Indexes, then triggers and views: after the rows, so no trigger fires on the copy.
+    for kind in ["index", "trigger", "view"] {
+        for (_, sql) in objects("restore_source", kind)? {
+            if let Some(sql) = sql {
+                tx.execute_batch(&sql)?;
+            }
+        }
+    }
+    let has_sequence: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM restore_source.sqlite_master WHERE name = 'sqlite_sequence'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_sequence {
+        tx.execute_batch(
+            "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM restore_source.sqlite_sequence;",
+        )?;
+    }
+    let user_version: i64 = tx.query_row("PRAGMA restore_source.user_version", [], |r| r.get(0))?;
+    tx.execute_batch(&format!("PRAGMA main.user_version = {user_version}"))?;
+    // In the same transaction: a restore is never committed without its audit row.
     crate::queries::audit::record_system(
-        conn,
+        &tx,
         "db.restore",
         serde_json::json!({ "source": source.display().to_string() }),
-        serde_json::json!({ "backup": backup.display().to_string() }),
+        serde_json::json!({ "backup": backup.as_ref().map(|b| b.display().to_string()) }),
     )?;
-    Ok(backup)
+    tx.commit()?;
+    Ok(RestoreOutcome { backup, migrated: Vec::new() })
 }
 
-/// Restore for an open store (the desktop app): idle readers are dropped first.
-pub fn restore(store: &crate::Store, source: &Path) -> StoreResult<PathBuf> {
-    verify_restore_source(source)?;
-    store.drop_readers();
-    store.with_writer(|conn| restore_into(conn, store.path(), source))
-}
-
-/// Opens the file at `path` for maintenance without migrating it (it must exist).
+/// Opens the file at `path` for maintenance without migrating it or changing its journal mode
+/// (it must exist).
 pub fn open_raw(path: &Path) -> StoreResult<Connection> {
+    crate::check_is_database_path(path)?;
     if !path.is_file() {
         return Err(StoreError::Refused(format!("No database at {}", path.display())));
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    crate::apply_pragmas(&conn)?;
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
     Ok(conn)
+}
+
+/// Opens the file at `path` read-only (it must exist): for `db validate`.
+pub fn open_read_only(path: &Path) -> StoreResult<Connection> {
+    backup::open_read_only(path)
 }
 
 /// The migration status of the file at `path`, read-only; a missing file has every migration
 /// pending.
 pub fn inspect(path: &Path) -> StoreResult<migrate::MigrationStatus> {
+    crate::check_is_database_path(path)?;
     if !path.exists() {
         let conn = Connection::open_in_memory()?;
         return migrate::status(&conn);

@@ -196,24 +196,72 @@ pub fn backup_file_name(db_path: &Path, reason: &str) -> PathBuf {
     backup_dir(db_path).join(format!("{stem}-{stamp}-{reason}.sqlite"))
 }
 
+/// The lock that lets one process at a time migrate a file: `<database>.lock` beside it, held
+/// with an OS file lock (released by the OS if the process dies). The file itself stays.
+struct MigrationLock {
+    _held: std::fs::File,
+}
+
+impl MigrationLock {
+    /// Waits until no other process is migrating `db_path`.
+    fn take(db_path: &Path) -> StoreResult<MigrationLock> {
+        let path = PathBuf::from(format!("{}.lock", db_path.display()));
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        let file = o.open(&path).map_err(|e| StoreError::io(format!("cannot open {}", path.display()), e))?;
+        file.lock().map_err(|e| StoreError::io(format!("cannot lock {}", path.display()), e))?;
+        Ok(MigrationLock { _held: file })
+    }
+}
+
 /// Applies pending migrations in one transaction, after a backup of a non-empty file, and
-/// records the migration in the audit log. Refuses a file this build must not touch.
+/// records the migration in the audit log. Refuses a file this build must not touch. Two
+/// processes opening the same older (or new) file at once take turns: the second waits for the
+/// first, then finds the schema up to date.
 pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<MigrationOutcome> {
     let st = status(conn)?;
     if let Some(why) = st.refused {
         return Err(StoreError::Refused(why));
     }
-    let pending: Vec<String> = st.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();
-    if pending.is_empty() {
+    if st.pending().next().is_none() {
+        return Ok(MigrationOutcome::default());
+    }
+    let _lock = MigrationLock::take(path)?;
+    // The connection policy (WAL) is set under the lock too: switching a new file's journal
+    // mode while another process migrates it can fail at once with "database is locked".
+    crate::apply_pragmas(conn)?;
+    // Read again under the lock: another process may have migrated meanwhile.
+    let st = status(conn)?;
+    if let Some(why) = st.refused {
+        return Err(StoreError::Refused(why));
+    }
+    if st.pending().next().is_none() {
         return Ok(MigrationOutcome::default());
     }
     let backup = if has_content(conn)? {
         let dest = backup_file_name(path, &format!("before-v{}", st.latest_version));
-        crate::maintenance::backup_connection(conn, &dest)?;
+        crate::backup::backup(path, &dest, &crate::backup::no_progress)?;
         Some(dest)
     } else {
         None
     };
+    let applied = apply_pending(conn, &st, backup.as_deref())?;
+    Ok(MigrationOutcome { applied, backup })
+}
+
+/// Runs the pending migrations of `st` on `conn` (grouped: all or none) and writes the
+/// `db.migrate` audit row; `backup` is named in the error and the audit row.
+pub(crate) fn apply_pending(
+    conn: &mut Connection,
+    st: &MigrationStatus,
+    backup: Option<&Path>,
+) -> StoreResult<Vec<String>> {
+    let pending: Vec<String> = st.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();
+    if pending.is_empty() {
+        return Ok(pending);
+    }
     // Grouped: every pending migration and its history row in one transaction, so a failure
     // leaves the file exactly as it was.
     embedded::migrations::runner()
@@ -223,9 +271,9 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<MigrationOutco
         .run(conn)
         .map_err(|e| {
             StoreError::Migration(format!(
-                "{e}. The database was left unchanged{}.",
+                "{}. The database was left unchanged{}.",
+                migration_error(&e),
                 backup
-                    .as_ref()
                     .map(|b| format!("; a backup taken before the attempt is at {}", b.display()))
                     .unwrap_or_default()
             ))
@@ -234,9 +282,26 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<MigrationOutco
         conn,
         "db.migrate",
         serde_json::json!({ "from": st.current_version, "to": st.latest_version, "applied": pending }),
-        serde_json::json!({ "backup": backup.as_ref().map(|b| b.display().to_string()) }),
+        serde_json::json!({ "backup": backup.map(|b| b.display().to_string()) }),
     )?;
-    Ok(MigrationOutcome { applied: pending, backup })
+    Ok(pending)
+}
+
+/// refinery's error without the migration's SQL, which it quotes whole (hundreds of lines).
+fn migration_error(e: &refinery::Error) -> String {
+    let first_line = |s: &str| {
+        let line = s.lines().next().unwrap_or_default().trim();
+        match line.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &line[..i]),
+            None => line.to_string(),
+        }
+    };
+    match e.kind() {
+        refinery::error::Kind::Connection(what, cause) => {
+            format!("{} ({})", first_line(what), first_line(&cause.to_string()))
+        }
+        other => first_line(&other.to_string()),
+    }
 }
 
 /// Migrates only up to `version`: used by tests to make a file of an earlier schema.

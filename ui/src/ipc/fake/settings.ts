@@ -64,7 +64,7 @@ export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profil
   },
   async dbRestore() {
     changed();
-    return { restoredFrom: `${info.backupsDir}/turbocat-manual.sqlite`, previousBackup: `${info.backupsDir}/turbocat-pre-restore-${stamp()}.sqlite` };
+    return { restoredFrom: `${info.backupsDir}/turbocat-manual.sqlite`, previousBackup: `${info.backupsDir}/turbocat-pre-restore-${stamp()}.sqlite`, migrated: [] };
   },
   async bundleExport() {
     return { path: '/home/you/turbocat-export.json', agents: 2, workflows: 1, templates: 1 };

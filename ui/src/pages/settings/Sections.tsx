@@ -106,7 +106,14 @@ export function DatabaseSection({ info }: { info: SettingsInfo }) {
       return {
         kind: 'ok',
         text: `Restored from ${done.restoredFrom}.`,
-        detail: <p className="muted">The content from before the restore was saved to {done.previousBackup}.</p>,
+        detail: (
+          <p className="muted">
+            {done.previousBackup === null
+              ? 'The database was empty before; no backup was needed.'
+              : `The content from before the restore was saved to ${done.previousBackup}.`}
+            {done.migrated.length > 0 && ` Its schema was brought up to date (${done.migrated.join(', ')}).`}
+          </p>
+        ),
       };
     });
   const reveal = async () => {

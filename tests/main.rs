@@ -18,6 +18,7 @@ mod executions;
 mod keys_deployments;
 mod migrations;
 mod robustness_engine;
+mod robustness_import;
 mod robustness_store;
 mod seed_bundle;
 mod sync;

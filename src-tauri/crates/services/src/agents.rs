@@ -80,6 +80,30 @@ fn check_limits(c: &mut Checker, exec: Option<i64>, mem: Option<i64>, conc: Opti
     }
 }
 
+/// The field checks of a create, into the caller's checker; returns the name as stored
+/// (trimmed). The bundle import checks every bundled agent with it too.
+pub(crate) fn check_create(c: &mut Checker, input: &CreateAgent) -> String {
+    let name = c.name("name", &input.name, 255);
+    c.description(input.description.as_deref());
+    if input.agent_type.is_none() {
+        c.fail("type", "type is required");
+    }
+    check_limits(c, input.max_execution_time, input.max_memory_mb, input.max_concurrent_executions);
+    if let Some(t) = &input.tags {
+        c.tags(t);
+    }
+    if let Some(v) = &input.config {
+        c.object("config", v);
+    }
+    if let Some(v) = &input.capabilities {
+        c.array("capabilities", v);
+    }
+    if let Some(v) = &input.parameters {
+        c.object("parameters", v);
+    }
+    name
+}
+
 /// Loads an agent the current user may see (own or public), or NOT_FOUND.
 pub(crate) fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Agent> {
     row::get::<Agent>(conn, id)?
@@ -104,24 +128,7 @@ impl Agents<'_> {
     /// Create inside the caller's transaction (template instantiation adds its own writes).
     pub(crate) fn create_in(&self, tx: &rusqlite::Connection, input: CreateAgent) -> Result<Agent> {
         let mut c = Checker::new();
-        let name = c.name("name", &input.name, 255);
-        c.description(input.description.as_deref());
-        if input.agent_type.is_none() {
-            c.fail("type", "type is required");
-        }
-        check_limits(&mut c, input.max_execution_time, input.max_memory_mb, input.max_concurrent_executions);
-        if let Some(t) = &input.tags {
-            c.tags(t);
-        }
-        if let Some(v) = &input.config {
-            c.object("config", v);
-        }
-        if let Some(v) = &input.capabilities {
-            c.array("capabilities", v);
-        }
-        if let Some(v) = &input.parameters {
-            c.object("parameters", v);
-        }
+        let name = check_create(&mut c, &input);
         c.finish()?;
         let t = now();
         let agent = Agent {

@@ -1,7 +1,9 @@
 //! Export and import of agents, workflows (with their steps) and templates as one JSON bundle.
 //! Import checks everything first, then writes everything in one transaction, or nothing.
 
-use crate::workflows::{validate_steps, WorkflowWithSteps};
+use crate::agents::{self, CreateAgent};
+use crate::templates;
+use crate::workflows::{self, usable_agent, validate_steps, CreateWorkflow, WorkflowWithSteps};
 use crate::{now, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -115,76 +117,32 @@ impl Services {
         if opts.as_copies {
             remap_ids(&mut b);
         }
-        // 1. Check every row, collecting every problem with its place in the bundle.
-        let mut problems: Vec<FieldError> = Vec::new();
-        let mut collect = |at: String, r: Result<()>| {
-            if let Err(e) = r {
-                if e.fields.is_empty() {
-                    problems.push(FieldError { field: at, message: e.message });
-                } else {
-                    problems.extend(
-                        e.fields
-                            .into_iter()
-                            .map(|f| FieldError { field: format!("{at}.{}", f.field), message: f.message }),
-                    );
-                }
-            }
-        };
-        for (i, a) in b.agents.iter().enumerate() {
-            let mut c = Checker::new();
-            c.name("name", &a.name, 255);
-            c.description(a.description.as_deref());
-            c.tags(a.tags.as_deref().unwrap_or(&[]));
-            c.object("config", &a.config);
-            collect(format!("agents[{i}]"), c.finish());
-        }
+        // 1. Check every row with the checks of create, collecting every problem with its place
+        //    in the bundle; names are trimmed as create trims them.
+        let mut problems = check_rows(&mut b, me);
         let bundle_agents: HashSet<Uuid> = b.agents.iter().map(|a| a.id).collect();
-        for (i, w) in b.workflows.iter().enumerate() {
-            let mut c = Checker::new();
-            c.name("name", &w.workflow.name, 255);
-            c.description(w.workflow.description.as_deref());
-            c.schedule(w.workflow.schedule_cron.as_deref(), &w.workflow.schedule_timezone);
-            c.tags(w.workflow.tags.as_deref().unwrap_or(&[]));
-            if w.steps.iter().any(|s| s.workflow_id != w.workflow.id) {
-                c.fail("steps", "Every step must belong to its workflow");
-            }
-            collect(format!("workflows[{i}]"), c.finish());
-            collect(format!("workflows[{i}]"), validate_steps(&w.steps));
-        }
-        for (i, t) in b.templates.iter().enumerate() {
-            let mut c = Checker::new();
-            c.name("name", &t.name, 255);
-            c.name("category", &t.category, 100);
-            c.description(t.description.as_deref());
-            collect(format!("templates[{i}]"), c.finish());
-        }
-        for (kind, ids) in [
-            ("agents", b.agents.iter().map(|a| a.id).collect::<Vec<_>>()),
-            ("workflows", b.workflows.iter().map(|w| w.workflow.id).collect()),
-            ("templates", b.templates.iter().map(|t| t.id).collect()),
-        ] {
-            let mut seen = HashSet::new();
-            for id in ids {
-                if !seen.insert(id) {
-                    problems.push(FieldError {
-                        field: kind.into(),
-                        message: format!("Id {id} appears twice in the bundle"),
-                    });
-                }
-            }
-        }
-        if !problems.is_empty() {
-            let message = format!(
-                "The bundle was not imported ({} problem{}): {}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ")
-            );
-            return Err(Error { code: ErrorCode::ValidationError, message, fields: problems });
-        }
         // 2. Write everything in one transaction; any failure rolls all of it back.
         let t = now();
         self.store().write(|tx| {
+            // The checks that need this database run in the writing transaction, before its
+            // first write: a step's agent that is not in the bundle must be here, usable.
+            for (i, w) in b.workflows.iter().enumerate() {
+                for (j, s) in w.steps.iter().enumerate() {
+                    let Some(aid) = s.agent_id else { continue };
+                    if !bundle_agents.contains(&aid) && !usable_agent(row::get::<Agent>(tx, aid)?.as_ref(), me) {
+                        problems.push(FieldError {
+                            field: format!("workflows[{i}].steps[{j}].agentId"),
+                            message: format!(
+                                "Step \"{}\" of workflow \"{}\" uses agent {aid}, which is neither in the bundle nor in this database (or is deleted there)",
+                                s.step_key, w.workflow.name
+                            ),
+                        });
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                return Err(refusal(problems));
+            }
             let mut report = ImportReport::default();
             for a in &b.agents {
                 let mut a = a.clone();
@@ -207,18 +165,6 @@ impl Services {
                 }
             }
             for w in &b.workflows {
-                for s in &w.steps {
-                    if let Some(aid) = s.agent_id {
-                        let exists = bundle_agents.contains(&aid)
-                            || row::get::<Agent>(tx, aid)?.is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public));
-                        if !exists {
-                            return Err(Error::validation(format!(
-                                "The bundle was not imported: step \"{}\" of workflow \"{}\" uses agent {aid}, which is neither in the bundle nor in this database",
-                                s.step_key, w.workflow.name
-                            )));
-                        }
-                    }
-                }
                 let mut wf = w.workflow.clone();
                 wf.user_id = me;
                 wf.updated_at = t;
@@ -288,6 +234,120 @@ impl Services {
             Ok(report)
         })
     }
+}
+
+/// Adds a check's failure to the bundle's problems, each field prefixed with the item's place.
+fn collect(problems: &mut Vec<FieldError>, at: &str, r: Result<()>) {
+    if let Err(e) = r {
+        if e.fields.is_empty() {
+            problems.push(FieldError { field: at.to_string(), message: e.message });
+        } else {
+            problems.extend(
+                e.fields.into_iter().map(|f| FieldError { field: format!("{at}.{}", f.field), message: f.message }),
+            );
+        }
+    }
+}
+
+/// The one VALIDATION_ERROR of a refused bundle: every problem, each with its field.
+fn refusal(problems: Vec<FieldError>) -> Error {
+    let message = format!(
+        "The bundle was not imported ({} problem{}): {}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ")
+    );
+    Error { code: ErrorCode::ValidationError, message, fields: problems }
+}
+
+/// Checks every bundled row with the services' own create checks (agents, workflows with their
+/// steps, templates) and the bundle's own rules (ids once each, steps of their workflow, a
+/// step's agent in the bundle not deleted). Trims names as create does and makes the rows the
+/// current user's, as they will be written. Needs no database.
+fn check_rows(b: &mut Bundle, me: Uuid) -> Vec<FieldError> {
+    let mut problems: Vec<FieldError> = Vec::new();
+    for (i, a) in b.agents.iter_mut().enumerate() {
+        let mut c = Checker::new();
+        a.name = agents::check_create(
+            &mut c,
+            &CreateAgent {
+                name: a.name.clone(),
+                description: a.description.clone(),
+                agent_type: Some(a.agent_type),
+                status: Some(a.status),
+                config: Some(a.config.clone()),
+                capabilities: Some(a.capabilities.clone()),
+                parameters: Some(a.parameters.clone()),
+                max_execution_time: a.max_execution_time,
+                max_memory_mb: a.max_memory_mb,
+                max_concurrent_executions: a.max_concurrent_executions,
+                tags: a.tags.clone(),
+                is_public: Some(a.is_public),
+            },
+        );
+        a.user_id = me;
+        collect(&mut problems, &format!("agents[{i}]"), c.finish());
+    }
+    let bundle_agents: HashMap<Uuid, &Agent> = b.agents.iter().map(|a| (a.id, a)).collect();
+    for (i, w) in b.workflows.iter_mut().enumerate() {
+        let at = format!("workflows[{i}]");
+        let wf = &mut w.workflow;
+        let mut c = Checker::new();
+        let (name, _) = workflows::check_create(
+            &mut c,
+            &CreateWorkflow {
+                name: wf.name.clone(),
+                description: wf.description.clone(),
+                definition: Some(wf.definition.clone()),
+                trigger_config: Some(wf.trigger_config.clone()),
+                schedule_cron: wf.schedule_cron.clone(),
+                schedule_timezone: Some(wf.schedule_timezone.clone()),
+                tags: wf.tags.clone(),
+                ..Default::default()
+            },
+        );
+        wf.name = name;
+        wf.user_id = me;
+        for (j, s) in w.steps.iter_mut().enumerate() {
+            if s.workflow_id != wf.id {
+                c.fail(&format!("steps[{j}].workflowId"), "Every step must belong to its workflow");
+            }
+            // As create makes its steps: key and name trimmed.
+            s.step_key = s.step_key.trim().to_string();
+            s.step_name = s.step_name.trim().to_string();
+            if let Some(a) = s.agent_id.and_then(|aid| bundle_agents.get(&aid)) {
+                if !usable_agent(Some(a), me) {
+                    c.fail(
+                        &format!("steps[{j}].agentId"),
+                        format!("Step \"{}\" uses agent {}, which is deleted in the bundle", s.step_key, a.id),
+                    );
+                }
+            }
+        }
+        collect(&mut problems, &at, c.finish());
+        collect(&mut problems, &at, validate_steps(&w.steps));
+    }
+    for (i, t) in b.templates.iter_mut().enumerate() {
+        let mut c = Checker::new();
+        (t.name, t.category) =
+            templates::check_fields(&mut c, &t.name, &t.category, t.description.as_deref(), t.tags.as_deref());
+        templates::check_rating(&mut c, t.rating_average, t.rating_count);
+        collect(&mut problems, &format!("templates[{i}]"), c.finish());
+    }
+    for (kind, ids) in [
+        ("agents", b.agents.iter().map(|a| a.id).collect::<Vec<_>>()),
+        ("workflows", b.workflows.iter().map(|w| w.workflow.id).collect()),
+        ("templates", b.templates.iter().map(|t| t.id).collect()),
+    ] {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                problems
+                    .push(FieldError { field: kind.into(), message: format!("Id {id} appears twice in the bundle") });
+            }
+        }
+    }
+    problems
 }
 
 /// Inserts the row, or replaces it when the current user owns a row with that id. Returns

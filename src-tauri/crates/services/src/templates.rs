@@ -75,6 +75,42 @@ fn obj(v: Option<&Json>) -> Map<String, Json> {
     v.and_then(Json::as_object).cloned().unwrap_or_default()
 }
 
+/// The lowest and highest rating a user can give (`rate`).
+pub const RATINGS: std::ops::RangeInclusive<i64> = 1..=5;
+
+/// A template's own fields as a save checks them, into the caller's checker; returns the name
+/// and category as stored (trimmed). The bundle import checks every bundled template with it too.
+pub(crate) fn check_fields(
+    c: &mut Checker,
+    name: &str,
+    category: &str,
+    description: Option<&str>,
+    tags: Option<&[String]>,
+) -> (String, String) {
+    let name = c.name("name", name, 255);
+    let category = c.name("category", category, 100);
+    c.description(description);
+    if let Some(t) = tags {
+        c.tags(t);
+    }
+    (name, category)
+}
+
+/// The rating columns as [`Templates::rate`] keeps them: no ratings and an average of 0, or
+/// an average within [`RATINGS`] (a row that did not come from `rate`, e.g. a bundle's).
+pub(crate) fn check_rating(c: &mut Checker, average: Hundredths, count: i64) {
+    if count < 0 {
+        c.fail("ratingCount", "ratingCount must be 0 or more");
+    }
+    let (lo, hi) = (RATINGS.start() * 100, RATINGS.end() * 100);
+    if average.0 != 0 && !(lo..=hi).contains(&average.0) {
+        c.fail(
+            "ratingAverage",
+            format!("ratingAverage must be 0 or between {} and {} (got {average})", Hundredths(lo), Hundredths(hi)),
+        );
+    }
+}
+
 /// The steps of a workflow template: full step objects (as saved by [`Templates::save_workflow`])
 /// or the hosted seed's short form `{key, type, agentType}` under `definition.steps`. Steps
 /// without `dependsOn` depend on the one before, as a pipeline's listed order says.
@@ -259,12 +295,13 @@ impl Templates<'_> {
 
     fn new_template(&self, input: &SaveAsTemplate, name: String, ty: TemplateType, data: Json) -> Result<Template> {
         let mut c = Checker::new();
-        let name = c.name("name", input.name.as_deref().unwrap_or(&name), 255);
-        let category = c.name("category", &input.category, 100);
-        c.description(input.description.as_deref());
-        if let Some(t) = &input.tags {
-            c.tags(t);
-        }
+        let (name, category) = check_fields(
+            &mut c,
+            input.name.as_deref().unwrap_or(&name),
+            &input.category,
+            input.description.as_deref(),
+            input.tags.as_deref(),
+        );
         c.finish()?;
         let t = now();
         Ok(Template {
@@ -321,7 +358,7 @@ impl Templates<'_> {
 
     /// A rating of 1–5; the average is kept to two decimals (rounded half up).
     pub fn rate(&self, id: Uuid, rating: i64) -> Result<Template> {
-        if !(1..=5).contains(&rating) {
+        if !RATINGS.contains(&rating) {
             return Err(Error::validation_field("rating", "rating must be between 1 and 5"));
         }
         self.0.store().write(|tx| {

@@ -203,13 +203,36 @@ pub fn validate_steps(steps: &[WorkflowStep]) -> Result<()> {
     graph::validate(steps)
 }
 
+/// The workflow's own field checks of a create (its steps apart), into the caller's checker;
+/// returns the name as stored (trimmed) and the time zone. The bundle import checks every
+/// bundled workflow with it too.
+pub(crate) fn check_create(c: &mut Checker, input: &CreateWorkflow) -> (String, String) {
+    let name = c.name("name", &input.name, 255);
+    c.description(input.description.as_deref());
+    let tz = input.schedule_timezone.clone().unwrap_or_else(|| "UTC".into());
+    c.schedule(input.schedule_cron.as_deref(), &tz);
+    if let Some(t) = &input.tags {
+        c.tags(t);
+    }
+    for (k, v) in [("definition", &input.definition), ("triggerConfig", &input.trigger_config)] {
+        if let Some(v) = v {
+            c.object(k, v);
+        }
+    }
+    (name, tz)
+}
+
+/// Whether an agent step may use this agent: it exists, is not deleted, and is the user's own
+/// or public.
+pub(crate) fn usable_agent(agent: Option<&Agent>, me: Uuid) -> bool {
+    agent.is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public))
+}
+
 /// Agent steps' agents must exist, be visible and not deleted (an agent step may have none).
 fn check_step_agents(conn: &rusqlite::Connection, me: Uuid, steps: &[WorkflowStep]) -> Result<()> {
     for s in steps {
         if let Some(aid) = s.agent_id {
-            let ok = row::get::<Agent>(conn, aid)?
-                .is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public));
-            if !ok {
+            if !usable_agent(row::get::<Agent>(conn, aid)?.as_ref(), me) {
                 return Err(Error::validation_field(
                     "agentId",
                     format!("Step \"{}\" uses agent {aid}, which does not exist or was deleted", s.step_key),
@@ -372,18 +395,7 @@ impl Workflows<'_> {
     /// Create inside the caller's transaction (template instantiation adds its own writes).
     pub(crate) fn create_in(&self, tx: &rusqlite::Connection, input: CreateWorkflow) -> Result<WorkflowWithSteps> {
         let mut c = Checker::new();
-        let name = c.name("name", &input.name, 255);
-        c.description(input.description.as_deref());
-        let tz = input.schedule_timezone.clone().unwrap_or_else(|| "UTC".into());
-        c.schedule(input.schedule_cron.as_deref(), &tz);
-        if let Some(t) = &input.tags {
-            c.tags(t);
-        }
-        for (k, v) in [("definition", &input.definition), ("triggerConfig", &input.trigger_config)] {
-            if let Some(v) = v {
-                c.object(k, v);
-            }
-        }
+        let (name, tz) = check_create(&mut c, &input);
         let id = input.id.unwrap_or_else(new_id);
         let steps: Vec<WorkflowStep> =
             input.steps.into_iter().enumerate().map(|(i, s)| new_step(id, s, i, &mut c)).collect();

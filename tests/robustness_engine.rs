@@ -517,3 +517,55 @@ fn a_closed_stderr_does_not_stop_a_cli_run() {
     assert_eq!(all[0].status, ExecutionStatus::Completed, "not left running");
     assert_eq!(all[0].steps_completed, 3);
 }
+
+// ---------------------------------------------------------------------------------------------
+// D9: outputs moved to their last reader, not copied; output_data the same as if copied
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_moved_to_their_last_reader_read_as_if_copied() {
+    let env = Env::empty();
+    let items = json!([{"n": 1, "s": "a"}, {"n": 2, "s": "b"}, {"n": 3, "s": "c"}]);
+    let mut s4 = pass("s4", &["s2", "s3"], json!({"v": "{{s2.x}}"}));
+    s4.outputs = Some(json!({"out": "{{v}}", "again": "{{s2.y}}", "count": "{{v.length}}"}));
+    let wf = workflow(
+        &env,
+        "Moves",
+        json!({
+            "inputs": {"items": {"type": "array"}},
+            "outputs": {"meta": {"type": "string"}, "total": {"type": "number", "value": "{{s1.n}}"}}
+        }),
+        vec![
+            pass("s0", &[], json!({"data": "{{inputs.items}}", "meta": "m"})),
+            // The last reader of s0: `a` is moved, after `n` and `first` read s0 whole.
+            pass(
+                "s1",
+                &["s0"],
+                json!({"a": "{{s0.data}}", "n": "{{s0.data.length}}", "first": "{{s0.output.data.0}}"}),
+            ),
+            // Two templates naming one path: both get it.
+            pass("s2", &["s1"], json!({"x": "{{s1.a}}", "y": "{{s1.a}}"})),
+            // s1 has two readers: neither takes from it while the other may still read it.
+            pass("s3", &["s1"], json!({"z": "{{s1.a}}"})),
+            s4,
+        ],
+    );
+    // A small output limit: every step's entry in output_data is a preview of its text.
+    for output_limit in [1 << 20, 40] {
+        let e = engine_with(&env, EngineConfig { output_limit, ..Default::default() }).await;
+        let (x, _) = run_all(&e, wf, json!({"items": items})).await;
+        assert_eq!(x.status, ExecutionStatus::Completed, "{:?}", x.error_message);
+        let expected = json!({
+            "s0": {"data": items, "meta": "m"},
+            "s1": {"a": items, "n": 3, "first": items[0]},
+            "s2": {"x": items, "y": items},
+            "s3": {"z": items},
+            "s4": {"out": items, "again": items, "count": 3},
+        });
+        let out = x.output_data.as_object().unwrap();
+        for (k, v) in expected.as_object().unwrap() {
+            assert_eq!(out[k], turbocat_engine::bounded(v, output_limit), "{k} with output_limit {output_limit}");
+        }
+        assert_eq!(out["meta"], json!("m"), "a declared output taken by name from a step no longer held");
+        assert_eq!(out["total"], json!(3));
+    }
+}

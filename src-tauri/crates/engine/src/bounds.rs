@@ -164,6 +164,18 @@ pub fn preview_text(v: &Json, limit: usize) -> (String, usize) {
     (text, c.total)
 }
 
+/// The start of `s`, at most `limit` bytes, cut at a character boundary.
+pub fn cut_at(s: &str, limit: usize) -> &str {
+    if s.len() <= limit {
+        return s;
+    }
+    let mut cut = limit;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
 /// JSON bounded in size and depth: small values as they are; larger (or too deeply nested)
 /// ones as `{truncated: true, bytes, preview}`, a preview of their text.
 pub fn bounded(v: &Json, limit: usize) -> Json {

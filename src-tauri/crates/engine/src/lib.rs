@@ -18,4 +18,4 @@ pub mod schedule;
 pub mod template;
 
 pub use events::RunEvent;
-pub use runner::{Engine, EngineConfig, RunHandle, RunRequest};
+pub use runner::{bounded, Engine, EngineConfig, RunHandle, RunRequest};

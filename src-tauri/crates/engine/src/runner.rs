@@ -651,6 +651,8 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
     let mut durations: Vec<i64> = vec![0; n];
     let mut errors: Vec<(usize, String)> = Vec::new();
     let mut reused = vec![false; n];
+    let mut retired: Vec<Option<Retired>> = (0..n).map(|_| None).collect();
+    let mut readers = Readers::new(&run);
     let mut ready: BTreeSet<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
     let mut joins: JoinSet<StepDone> = JoinSet::new();
     let mut task_steps: HashMap<tokio::task::Id, usize> = HashMap::new();
@@ -680,6 +682,7 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
                 outputs[i] = Some(Arc::new(out));
                 reused[i] = true;
                 release(i, &mut pending, &mut ready);
+                readers.ended(&run, i, &mut outputs, &mut retired);
                 continue;
             }
             let mut reason = None;
@@ -704,10 +707,19 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
                 skip(&run, i, &reason);
                 st[i] = St::Done(StepStatus::Skipped);
                 release(i, &mut pending, &mut ready);
+                readers.ended(&run, i, &mut outputs, &mut retired);
                 continue;
             }
             st[i] = St::Running;
+            // An output that only this step still reads goes to its scope alone (what the
+            // execution keeps of it is kept aside first), so the step can take from it.
+            readers.hand_over(&run, i, &mut outputs, &mut retired);
             let scope = run.scope_for(i, &outputs);
+            for &j in &run.graph.step_refs[i] {
+                if retired[j].is_some() {
+                    outputs[j] = None;
+                }
+            }
             let h = joins.spawn(exec_step(run.clone(), i, scope));
             task_steps.insert(h.id(), i);
         }
@@ -752,6 +764,7 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
                     }
                 }
                 release(i, &mut pending, &mut ready);
+                readers.ended(&run, i, &mut outputs, &mut retired);
             }
             _ = poll.tick() => {
                 let id = run.exec_id;
@@ -844,7 +857,7 @@ async fn schedule(run: Arc<Run>, cancel: CancellationToken) -> Result<Execution>
         }
         bounds::cut_string(stack, MAX_ERROR_STACK_BYTES + MAX_ERROR_BYTES)
     });
-    let output_data = output_data(&run, &outputs);
+    let output_data = output_data(&run, &outputs, &retired);
     let closing = run_log(
         run.exec_id,
         match status {
@@ -991,16 +1004,19 @@ fn skip(run: &Run, i: usize, reason: &str) {
 /// (`definition.outputs`) that can be read and do not share a step's key: a declaration with a
 /// `value` template is resolved against every step; otherwise the newest step output (in
 /// dependency order) holding a field of that name gives it.
-fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
+fn output_data(run: &Run, outputs: &[Option<Arc<Json>>], retired: &[Option<Retired>]) -> Json {
     let mut out = Map::new();
     let mut budget = run.cfg.total_output_limit;
     for (i, s) in run.steps.iter().enumerate() {
-        if let Some(o) = &outputs[i] {
-            let limit = run.cfg.output_limit.min(budget);
-            let (v, len) = bounds::bounded_sized(o, limit);
-            budget = budget.saturating_sub(len.min(limit));
-            out.insert(s.step_key.clone(), v);
-        }
+        let limit = run.cfg.output_limit.min(budget);
+        let bounded = match (&outputs[i], &retired[i]) {
+            (Some(o), _) => bounds::bounded_sized(o, limit),
+            (None, Some(r)) => r.whole.bounded_sized(limit),
+            (None, None) => continue,
+        };
+        let (v, len) = bounded;
+        budget = budget.saturating_sub(len.min(limit));
+        out.insert(s.step_key.clone(), v);
     }
     if let Some(decl) = run.workflow.definition.get("outputs").and_then(Json::as_object) {
         let scope = StepScope {
@@ -1029,11 +1045,11 @@ fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
                     }
                 });
             let found = from_template.or_else(|| {
-                order
-                    .iter()
-                    .rev()
-                    .find_map(|&i| outputs[i].as_ref().and_then(|o| o.get(name)))
-                    .map(|v| bounds::bounded(v, limit))
+                order.iter().rev().find_map(|&i| match (&outputs[i], &retired[i]) {
+                    (Some(o), _) => o.get(name).map(|v| bounds::bounded(v, limit)),
+                    (None, Some(r)) => r.fields.get(name).map(|k| k.bounded_sized(limit).0),
+                    (None, None) => None,
+                })
             });
             if let Some(v) = found {
                 out.insert(name.clone(), v);
@@ -1041,6 +1057,124 @@ fn output_data(run: &Run, outputs: &[Option<Arc<Json>>]) -> Json {
         }
     }
     Json::Object(out)
+}
+
+/// A value kept only as big as `output_data` can show it (`EngineConfig::output_limit`): the
+/// value itself when it is that small, else the start of its text and its length.
+enum Kept {
+    Whole(Json),
+    Preview { text: String, bytes: usize },
+}
+
+impl Kept {
+    fn of(v: &Json, limit: usize) -> Kept {
+        match bounds::measure(v, limit, MAX_DEPTH) {
+            Ok(_) => Kept::Whole(v.clone()),
+            Err(_) => {
+                let (text, bytes) = bounds::preview_text(v, limit);
+                Kept::Preview { text, bytes }
+            }
+        }
+    }
+
+    /// What [`bounds::bounded_sized`] gives for the original value, for a limit no larger than
+    /// the one it was kept with.
+    fn bounded_sized(&self, limit: usize) -> (Json, usize) {
+        match self {
+            Kept::Whole(v) => bounds::bounded_sized(v, limit),
+            Kept::Preview { text, bytes } => {
+                let preview = bounds::cut_at(text, limit).to_string();
+                let len = preview.len();
+                (json!({ "truncated": true, "bytes": bytes, "preview": preview }), len)
+            }
+        }
+    }
+}
+
+/// What is left of a step's output once no step will read it again: what `output_data` shows
+/// of it, and of its fields that declared workflow outputs may take by name.
+struct Retired {
+    whole: Kept,
+    fields: HashMap<String, Kept>,
+}
+
+/// Which step outputs later steps will still read. An output is held whole while a step that
+/// names it has not ended (or a workflow output's template names it); then only what the
+/// execution's `output_data` keeps of it is held, so a long chain of large outputs does not
+/// keep every one of them in memory.
+struct Readers {
+    left: Vec<usize>,
+    whole_to_the_end: Vec<bool>,
+    /// Declared workflow output names that may be taken from a step output's field.
+    names: Vec<String>,
+}
+
+impl Readers {
+    fn new(run: &Run) -> Readers {
+        let n = run.steps.len();
+        let mut left = vec![0; n];
+        for refs in &run.graph.step_refs {
+            for &j in refs {
+                left[j] += 1;
+            }
+        }
+        let mut whole_to_the_end = vec![false; n];
+        let decl = run.workflow.definition.get("outputs").and_then(Json::as_object);
+        for spec in decl.into_iter().flat_map(|d| d.values()) {
+            for r in template::references(spec) {
+                if let Some(&j) = template::root_of(&r).and_then(|k| run.graph.index.get(k)) {
+                    whole_to_the_end[j] = true;
+                }
+            }
+        }
+        let names = decl.map(|d| d.keys().cloned().collect()).unwrap_or_default();
+        Readers { left, whole_to_the_end, names }
+    }
+
+    /// Step `i` ended: the outputs only it still read, and its own when no step reads it, are
+    /// retired.
+    fn ended(&mut self, run: &Run, i: usize, outputs: &mut [Option<Arc<Json>>], retired: &mut [Option<Retired>]) {
+        for &j in &run.graph.step_refs[i] {
+            self.left[j] = self.left[j].saturating_sub(1);
+            self.retire(run, j, outputs, retired);
+        }
+        self.retire(run, i, outputs, retired);
+    }
+
+    /// Step `i` is about to run: an output it is the last reader of is retired now, and the
+    /// whole value is held by `i`'s scope alone (see [`resolve_taking`]).
+    fn hand_over(&self, run: &Run, i: usize, outputs: &mut [Option<Arc<Json>>], retired: &mut [Option<Retired>]) {
+        if run.steps[i].step_type != WorkflowStepType::Agent {
+            return;
+        }
+        for &j in &run.graph.step_refs[i] {
+            if self.left[j] == 1 && !self.whole_to_the_end[j] {
+                if let Some(o) = &outputs[j] {
+                    retired[j] = Some(self.kept_of(run, o));
+                }
+            }
+        }
+    }
+
+    fn kept_of(&self, run: &Run, o: &Json) -> Retired {
+        let limit = run.cfg.output_limit;
+        let fields =
+            self.names.iter().filter_map(|name| o.get(name).map(|v| (name.clone(), Kept::of(v, limit)))).collect();
+        Retired { whole: Kept::of(o, limit), fields }
+    }
+
+    fn retire(&self, run: &Run, j: usize, outputs: &mut [Option<Arc<Json>>], retired: &mut [Option<Retired>]) {
+        if self.left[j] > 0 || self.whole_to_the_end[j] {
+            return;
+        }
+        if retired[j].is_some() {
+            // Handed over to its last reader's scope.
+            outputs[j] = None;
+            return;
+        }
+        let Some(o) = outputs[j].take() else { return };
+        retired[j] = Some(self.kept_of(run, &o));
+    }
 }
 
 async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
@@ -1066,8 +1200,11 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
     };
     // Loop inputs are resolved per item. The resolution is bounded as it goes: a template can
     // copy a large output many times over.
+    let mut scope = scope;
     let resolved = if step.step_type == WorkflowStepType::Loop {
         Ok(step.inputs.clone())
+    } else if step.step_type == WorkflowStepType::Agent {
+        resolve_taking(step, &mut scope, &mut run.inputs_budget())
     } else {
         template::resolve_in(&step.inputs, &*scope, &mut run.inputs_budget())
     };
@@ -1108,8 +1245,10 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
         if pass_through {
             break Ok(Produced::plain(inputs.take().unwrap_or_default()));
         }
-        let Some(inputs) = inputs.as_ref() else { break Err("the step's inputs are gone".to_string()) };
-        let r = match tokio::time::timeout(per_attempt, attempt_once(&run, i, &scope, inputs, started)).await {
+        // The last attempt takes the inputs; an earlier one gets a copy (a retry needs them).
+        let this_attempt = if attempt >= attempts { inputs.take() } else { inputs.clone() };
+        let Some(this_attempt) = this_attempt else { break Err("the step's inputs are gone".to_string()) };
+        let r = match tokio::time::timeout(per_attempt, attempt_once(&run, i, &scope, this_attempt, started)).await {
             Ok(r) => r,
             Err(_) => Err(AgentError::Retryable(format!("Timed out after {} ms", step.timeout_ms))),
         };
@@ -1146,28 +1285,19 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
     };
     let condition = (step.step_type == WorkflowStepType::Condition).then(|| expr::truthy(produced.result()));
     let limit = run.cfg.value_limit;
-    let mapped = match step.outputs.as_object() {
+    let output = match step.outputs.as_object() {
         Some(m) if !m.is_empty() => {
             // What the agent made is mapped, then dropped: only its size matters here.
             if let Err(o) = bounds::measure(&produced.output, limit, usize::MAX) {
                 return fail(over_message("its output", o, limit), attempt);
             }
-            let view = template::Produced {
-                output: &produced.output,
-                result: produced.result(),
-                response: produced.response(),
-            };
             let mut budget = Budget::new("its mapped output", limit, MAX_DEPTH);
-            match template::apply_outputs(&step.outputs, &view, &*scope, &mut budget) {
+            match map_outputs(m, produced, &scope, &mut budget) {
                 Ok(o) => o,
                 Err(e) => return fail(format!("outputs mapping: {e}"), attempt),
             }
         }
-        _ => None,
-    };
-    let output = match mapped {
-        Some(o) => o,
-        None => {
+        _ => {
             if let Err(o) = bounds::measure(&produced.output, limit, MAX_DEPTH) {
                 return fail(over_message("its output", o, limit), attempt);
             }
@@ -1196,6 +1326,140 @@ async fn exec_step(run: Arc<Run>, i: usize, scope: Arc<StepScope>) -> StepDone {
     }
 }
 
+/// Applies a step's outputs mapping to what its agent produced. A value a whole template names
+/// in the agent's output (`{"data": "{{response.body}}"}`, `{"rows": "{{result}}"}`) is moved
+/// out of it, not copied, unless another whole template of the mapping names an overlapping
+/// path; the other entries are resolved first, while the output is whole.
+fn map_outputs(
+    mapping: &Map<String, Json>,
+    mut produced: Produced,
+    scope: &StepScope,
+    budget: &mut Budget,
+) -> std::result::Result<Json, String> {
+    let mut moves: Vec<(&String, String)> = mapping
+        .iter()
+        .filter_map(|(k, v)| Some((k, pointer_into(&produced, template::whole_ref(v.as_str()?)?)?)))
+        .collect();
+    let overlaps = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"));
+    let kept: Vec<bool> = moves.iter().map(|(k, p)| !moves.iter().any(|(k2, p2)| k2 != k && overlaps(p, p2))).collect();
+    let mut kept = kept.into_iter();
+    moves.retain(|_| kept.next().unwrap_or(false));
+    let rest: Map<String, Json> = mapping
+        .iter()
+        .map(|(k, v)| (k.clone(), if moves.iter().any(|(m, _)| *m == k) { Json::Null } else { v.clone() }))
+        .collect();
+    let view =
+        template::Produced { output: &produced.output, result: produced.result(), response: produced.response() };
+    let mut out = match template::apply_outputs(&Json::Object(rest), &view, scope, budget)? {
+        Some(Json::Object(m)) => m,
+        _ => Map::new(),
+    };
+    for (k, ptr) in moves {
+        let v = produced.output.pointer_mut(&ptr).map(std::mem::take).unwrap_or_default();
+        budget.add(&v, 1)?;
+        out.insert(k.clone(), v);
+    }
+    Ok(Json::Object(out))
+}
+
+/// Resolves an agent step's inputs. A value that a top-level whole template names
+/// (`{"data": "{{fetch.data}}"}`) in an upstream output that only this step's scope holds is
+/// moved out of it, not copied, unless another such template names an overlapping path or the
+/// step's outputs mapping names that step; the other entries are resolved first.
+fn resolve_taking(
+    step: &WorkflowStep,
+    scope: &mut Arc<StepScope>,
+    budget: &mut Budget,
+) -> std::result::Result<Json, String> {
+    let Some(inputs) = step.inputs.as_object() else { return template::resolve_in(&step.inputs, &**scope, budget) };
+    let mapped_refs = template::references(&step.outputs);
+    let named_by_mapping = |key: &str| mapped_refs.iter().any(|r| template::root_of(r) == Some(key));
+    let Some(sc) = Arc::get_mut(scope) else { return template::resolve_in(&step.inputs, &**scope, budget) };
+    let mut moves: Vec<(&String, usize, String)> = Vec::new();
+    for (k, v) in inputs {
+        let Some(r) = v.as_str().and_then(template::whole_ref) else { continue };
+        let Ok(segs) = template::segments(r) else { continue };
+        let Some(at) = sc.steps.iter().position(|(key, _)| key == segs[0]) else { continue };
+        let Some(out) = sc.steps[at].1.as_mut().filter(|_| !named_by_mapping(segs[0])) else { continue };
+        let Some(out) = Arc::get_mut(out) else { continue };
+        // `<step>.output.<path>` reads `<path>` unless the output has its own `output`.
+        let skip = segs.get(1) == Some(&"output") && out.as_object().is_none_or(|m| !m.contains_key("output"));
+        if let Some(ptr) = pointer_in(out, String::new(), &segs[if skip { 2 } else { 1 }..]) {
+            moves.push((k, at, ptr));
+        }
+    }
+    let overlaps = |a: &(&String, usize, String), b: &(&String, usize, String)| {
+        a.1 == b.1 && (a.2 == b.2 || a.2.starts_with(&format!("{}/", b.2)) || b.2.starts_with(&format!("{}/", a.2)))
+    };
+    let alone: Vec<bool> = moves.iter().map(|a| !moves.iter().any(|b| b.0 != a.0 && overlaps(a, b))).collect();
+    let mut alone = alone.into_iter();
+    moves.retain(|_| alone.next().unwrap_or(false));
+    let rest: Map<String, Json> = inputs
+        .iter()
+        .map(|(k, v)| (k.clone(), if moves.iter().any(|m| m.0 == k) { Json::Null } else { v.clone() }))
+        .collect();
+    let mut out = match template::resolve_in(&Json::Object(rest), &*sc, budget)? {
+        Json::Object(m) => m,
+        _ => Map::new(),
+    };
+    for (k, at, ptr) in moves {
+        let v = sc.steps[at]
+            .1
+            .as_mut()
+            .and_then(Arc::get_mut)
+            .and_then(|o| o.pointer_mut(&ptr))
+            .map(std::mem::take)
+            .unwrap_or_default();
+        budget.add(&v, 1)?;
+        out.insert(k.clone(), v);
+    }
+    Ok(Json::Object(out))
+}
+
+/// The JSON pointer, below `ptr` in `at`, of the value the path segments `segs` name, when it
+/// is there (not a computed one such as `.length`).
+fn pointer_in(mut at: &Json, mut ptr: String, segs: &[&str]) -> Option<String> {
+    for seg in segs {
+        at = match at {
+            Json::Object(m) if *seg != "length" => m.get(*seg)?,
+            Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+        ptr.push('/');
+        ptr.push_str(&seg.replace('~', "~0").replace('/', "~1"));
+    }
+    Some(ptr)
+}
+
+/// The JSON pointer, in an agent's output, of what the reference `r` of an outputs mapping
+/// names, when it names a value that is there (not a computed one such as `.length`).
+fn pointer_into(produced: &Produced, r: &str) -> Option<String> {
+    let segs = template::segments(r).ok()?;
+    let (ptr, rest) = match segs[0] {
+        "output" => (String::new(), &segs[1..]),
+        "result" => match produced.main {
+            agents::Main::Output => (String::new(), &segs[1..]),
+            agents::Main::Field(f) => (format!("/{f}"), &segs[1..]),
+        },
+        "response" if produced.http => {
+            let field = match *segs.get(1)? {
+                "body" => "data",
+                "status" => "statusCode",
+                "headers" => "headers",
+                _ => return None,
+            };
+            (format!("/{field}"), &segs[2..])
+        }
+        "response" => return None,
+        name => {
+            produced.output.as_object()?.get(name)?;
+            (format!("/{}", name.replace('~', "~0").replace('/', "~1")), &segs[1..])
+        }
+    };
+    let at = produced.output.pointer(&ptr)?;
+    pointer_in(at, ptr, rest)
+}
+
 fn number_of(v: &Json) -> Option<u64> {
     match v {
         Json::Number(n) => n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64),
@@ -1209,20 +1473,20 @@ async fn attempt_once(
     run: &Arc<Run>,
     i: usize,
     scope: &Arc<StepScope>,
-    inputs: &Json,
+    inputs: Json,
     started: Timestamp,
 ) -> std::result::Result<Produced, AgentError> {
     let step = &run.steps[i];
     match step.step_type {
         WorkflowStepType::Agent => match step.agent_id {
             // The inputs were measured as they were resolved.
-            None => Ok(Produced::plain(inputs.clone())),
+            None => Ok(Produced::plain(inputs)),
             Some(id) => {
                 let agent = run
                     .agents
                     .get(&id)
                     .ok_or_else(|| AgentError::Permanent(format!("Agent {id} does not exist or was deleted")))?;
-                run.call_agent(i, started, agent, inputs.clone()).await
+                run.call_agent(i, started, agent, inputs).await
             }
         },
         WorkflowStepType::Condition => {

@@ -292,7 +292,8 @@ impl Budget {
         }
     }
 
-    fn add(&mut self, v: &Json, depth: usize) -> Result<(), String> {
+    /// Counts `v`, nested `depth` levels down in what is resolved.
+    pub fn add(&mut self, v: &Json, depth: usize) -> Result<(), String> {
         self.meter.add(v, depth).map_err(|o| self.over(o))
     }
 

@@ -283,3 +283,64 @@ fn the_deployment_state_machine() {
         ]
     );
 }
+
+/// Plain values left in the file by a build that stored pulled variables as they came (issue
+/// 14, D11) are sealed when the database is next opened, without a change to push: no outbox
+/// entry, `updated_at` kept.
+#[test]
+fn plain_variables_left_in_the_file_are_sealed_at_the_next_open() {
+    let env = Env::seeded();
+    let d = env
+        .svc
+        .deployments()
+        .create(CreateDeployment {
+            name: "Old".into(),
+            workflow_id: Some(seed_id(0x2001)),
+            environment_vars: Some(vars(&[("KEPT", "sealed-before")])),
+            ..Default::default()
+        })
+        .unwrap();
+    let kept = env.svc.deployments().reveal_var(d.id, "KEPT").unwrap();
+    let sealed_kept: String = env
+        .svc
+        .store()
+        .read(|c| Ok(c.query_row("SELECT environment_vars ->> '$.KEPT' FROM deployments", [], |r| r.get(0)).unwrap()))
+        .unwrap();
+    env.svc
+        .store()
+        .with_writer(|c| {
+            c.execute_batch(&format!(
+                "UPDATE sync_control SET applying = 1; \
+                 UPDATE deployments SET environment_vars = json_set(environment_vars, '$.OLD', 'PLAIN-LEFTOVER-9', '$.N', 5) \
+                   WHERE id = '{}'; \
+                 UPDATE sync_control SET applying = 0;",
+                d.id
+            ))?;
+            Ok(())
+        })
+        .unwrap();
+    let state = |svc: &turbocat_services::Services| -> (String, String, i64) {
+        svc.store()
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT environment_vars, updated_at, (SELECT count(*) FROM sync_outbox) FROM deployments",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .unwrap())
+            })
+            .unwrap()
+    };
+    let (before, stamp, outbox) = state(&env.svc);
+    assert!(before.contains("PLAIN-LEFTOVER-9"), "the test starts from a plain value: {before}");
+
+    let svc = env.reopen();
+    let (after, stamp_after, outbox_after) = state(&svc);
+    assert!(!after.contains("PLAIN-LEFTOVER-9"), "{after}");
+    assert_eq!((stamp_after, outbox_after), (stamp, outbox), "sealing is not an edit");
+    assert_eq!(svc.deployments().reveal_var(d.id, "OLD").unwrap(), "PLAIN-LEFTOVER-9");
+    assert_eq!(svc.deployments().reveal_var(d.id, "N").unwrap(), "5");
+    assert_eq!(svc.deployments().reveal_var(d.id, "KEPT").unwrap(), kept);
+    let json: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(json["KEPT"], json!(sealed_kept), "a sealed value is not sealed again");
+}

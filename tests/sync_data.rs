@@ -494,3 +494,77 @@ fn the_cli_uses_the_connection_saved_on_the_settings_page() {
     let target = status.state.target.unwrap();
     assert!(target.starts_with("postgres@127.0.0.1:") && target.ends_with("/public"), "{target}");
 }
+
+/// Every byte of a database file and its WAL, as text (what a copy of the folder would hold).
+fn file_text(env: &Env) -> String {
+    let path = env.path();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Deployment environment variables (issue 14, D11): plain on the far side, as the hosted
+/// project keeps them, and sealed with each machine's own key in its local file, whichever
+/// way they came.
+#[test]
+fn deployment_secrets_arrive_sealed_and_leave_plain() {
+    let url = far_db();
+    let a = seeded();
+    sync(&a, &url, Options::default()).unwrap();
+    let d = "0190a000-0000-7000-8000-00000000d001";
+    let id: turbocat_domain::Uuid = d.parse().unwrap();
+    let far_vars = || -> Json {
+        let text: String =
+            far_one(&url, "SELECT environment_vars::text FROM public.deployments WHERE id = $1::text::uuid", &[d]);
+        serde_json::from_str(&text).unwrap()
+    };
+
+    // A far edit with a plain secret is sealed before it is stored.
+    let later = turbocat_domain::Timestamp::now().add_millis(5_000).to_string();
+    far_exec(
+        &url,
+        "UPDATE public.deployments SET environment_vars = $2::text::jsonb, updated_at = $3::text::timestamp(3) \
+         WHERE id = $1::text::uuid",
+        &[d, r#"{"DB_PASSWORD":"FAR-PLAINTEXT-SECRET-42"}"#, &later],
+    );
+    let (pulled, _) = sync(&a, &url, Options::default()).unwrap();
+    assert_eq!(pulled.rows.get("deployments"), Some(&1), "{pulled:?}");
+    let stored: String = one(&a, &format!("SELECT environment_vars FROM deployments WHERE id = '{d}'"));
+    assert!(stored.contains("enc:v1:") && !stored.contains("FAR-PLAINTEXT"), "{stored}");
+    assert!(!file_text(&a).contains("FAR-PLAINTEXT-SECRET-42"), "the plain value is in the database file");
+    assert_eq!(a.svc.deployments().reveal_var(id, "DB_PASSWORD").unwrap(), "FAR-PLAINTEXT-SECRET-42");
+    let shown = a.svc.deployments().get(id).unwrap().environment_vars;
+    assert_eq!(shown["DB_PASSWORD"], format!("FAR-{}T-42", "*".repeat(15)), "{shown}");
+
+    // A local edit goes out plain, with the value pulled before.
+    let set = BTreeMap::from([("API_TOKEN".to_string(), Some("LOCAL-SECRET-7".to_string()))]);
+    a.svc
+        .deployments()
+        .update(
+            id,
+            turbocat_services::deployments::UpdateDeployment { environment_vars: Some(set), ..Default::default() },
+        )
+        .unwrap();
+    let (_, pushed) = sync(&a, &url, Options::default()).unwrap();
+    assert_eq!(pushed.rows.get("deployments"), Some(&1), "{pushed:?}");
+    assert_eq!(
+        far_vars(),
+        serde_json::json!({"DB_PASSWORD": "FAR-PLAINTEXT-SECRET-42", "API_TOKEN": "LOCAL-SECRET-7"})
+    );
+    assert!(!file_text(&a).contains("LOCAL-SECRET-7"));
+
+    // Another device pulls them and seals them with its own key.
+    let b = Env::empty();
+    let email: String = one(
+        &a,
+        "SELECT email FROM users WHERE id = (SELECT value ->> '$' FROM app_settings WHERE key = 'current_user_id')",
+    );
+    exec(&b, &format!("UPDATE users SET email = '{email}', updated_at = '2000-01-01T00:00:00.000Z'"));
+    sync(&b, &url, Options::default()).unwrap();
+    let on_b: String = one(&b, &format!("SELECT environment_vars FROM deployments WHERE id = '{d}'"));
+    let on_a: String = one(&a, &format!("SELECT environment_vars FROM deployments WHERE id = '{d}'"));
+    assert!(!on_b.contains("SECRET") && on_b != on_a, "B holds its own ciphertext: {on_b}");
+    // Reopened: the services took the profile's id at open, before B adopted the far one.
+    assert_eq!(b.reopen().deployments().reveal_var(id, "API_TOKEN").unwrap(), "LOCAL-SECRET-7");
+    assert!(!file_text(&b).contains("LOCAL-SECRET-7") && !file_text(&b).contains("FAR-PLAINTEXT-SECRET-42"));
+}

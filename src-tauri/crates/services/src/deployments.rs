@@ -88,6 +88,38 @@ pub(crate) fn masked(secrets: &SecretBox, mut d: Deployment) -> Deployment {
     d
 }
 
+/// Seals the environment variables stored in plain text (by a build before sync sealed what it
+/// pulled): in the caller's transaction, with the outbox triggers silenced, because the values
+/// a push sends do not change (it opens them) and the rows' `updated_at` stays. Reads every
+/// deployment with variables; writes only the rows that had a plain value.
+pub(crate) fn seal_plain_vars(tx: &rusqlite::Connection, secrets: &SecretBox) -> Result<()> {
+    let sealed = (|| -> rusqlite::Result<Vec<(String, String)>> {
+        let mut stmt = tx.prepare("SELECT id, environment_vars FROM deployments WHERE environment_vars <> '{}'")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut vars: Json = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or(Json::Null);
+            if secrets.seal_vars(&mut vars) {
+                out.push((r.get(0)?, vars.to_string()));
+            }
+        }
+        Ok(out)
+    })()
+    .map_err(turbocat_store::StoreError::from)?;
+    if sealed.is_empty() {
+        return Ok(());
+    }
+    (|| -> rusqlite::Result<()> {
+        tx.execute_batch("UPDATE sync_control SET applying = 1")?;
+        for (id, vars) in &sealed {
+            tx.execute("UPDATE deployments SET environment_vars = ?2 WHERE id = ?1", rusqlite::params![id, vars])?;
+        }
+        tx.execute_batch("UPDATE sync_control SET applying = 0")
+    })()
+    .map_err(turbocat_store::StoreError::from)?;
+    Ok(())
+}
+
 fn owned(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Deployment> {
     row::get::<Deployment>(conn, id)?
         .filter(|d| d.deleted_at.is_none() && d.user_id == me)

@@ -18,7 +18,7 @@ pub mod templates;
 pub mod users;
 pub mod workflows;
 
-mod secrets;
+pub mod secrets;
 
 use serde_json::{json, Map, Value as Json};
 use std::path::Path;
@@ -65,6 +65,7 @@ impl Services {
         let store = Store::open(path)?;
         let secrets = secrets::SecretBox::open(path)?;
         let (user_id, first_start_seed) = store.write(|tx| -> Result<(Uuid, Option<seed::SeedReport>)> {
+            deployments::seal_plain_vars(tx, &secrets)?;
             if let Some(ms) = settings::get(tx, CLOCK_OFFSET_KEY)?.and_then(|v| v.as_i64()) {
                 turbocat_domain::clock::set_server_offset(ms);
             }

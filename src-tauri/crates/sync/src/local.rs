@@ -9,6 +9,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
+use turbocat_services::secrets::SecretBox;
 use turbocat_store::queries::settings;
 use turbocat_store::{Store, StoreError};
 
@@ -424,6 +425,49 @@ fn value_json(v: rusqlite::types::ValueRef<'_>) -> Json {
     }
 }
 
+/// Deployment environment variables are sealed with this machine's key locally and plain on
+/// the far side (as the hosted project stores them): [`open_secrets`] before a push, and
+/// [`seal_secrets`] on every far row before it is stored. Other tables pass through.
+const SECRET_COLUMN: (&str, &str) = ("deployments", "environment_vars");
+
+fn secret_box(store: &Store, t: &SyncTable) -> Result<Option<(SecretBox, usize)>> {
+    if t.name != SECRET_COLUMN.0 {
+        return Ok(None);
+    }
+    Ok(Some((SecretBox::open(store.path())?, t.col_index(SECRET_COLUMN.1))))
+}
+
+/// Rewrites the JSON text of one column through `f`; a value that is not JSON stays (the
+/// decode that follows refuses it with its own message).
+fn rewrite_json(value: &mut Option<String>, f: impl FnOnce(&mut Json)) {
+    if let Some(mut vars) = value.as_deref().and_then(|s| serde_json::from_str::<Json>(s).ok()) {
+        f(&mut vars);
+        *value = Some(vars.to_string());
+    }
+}
+
+/// Local rows about to be pushed, with their secrets in plain text for the far side.
+pub fn open_secrets(store: &Store, t: &SyncTable, rows: &mut [Outgoing]) -> Result<()> {
+    if let Some((secrets, at)) = secret_box(store, t)? {
+        for r in rows {
+            rewrite_json(&mut r.values[at], |v| secrets.open_vars(v));
+        }
+    }
+    Ok(())
+}
+
+/// Far rows about to be stored, with their secrets sealed: nothing plain reaches the file.
+fn seal_secrets<'a>(store: &Store, t: &SyncTable, rows: impl Iterator<Item = &'a mut FarRow>) -> Result<()> {
+    if let Some((secrets, at)) = secret_box(store, t)? {
+        for r in rows {
+            rewrite_json(&mut r[at], |v| {
+                secrets.seal_vars(v);
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Applies far rows with last writer wins by `updated_at`: a far row newer than the local one
 /// replaces it, and when the local one had an unpushed edit, that edit goes to the conflicts
 /// table first. Append-only rows are inserted when missing. `cursor` advances the table's pull
@@ -437,6 +481,17 @@ pub fn apply(
 ) -> Result<Applied> {
     let id_at = t.col_index("id");
     let stamp_at = t.col_index(t.stamp_col());
+    let sealed: Vec<FarRow>;
+    let rows = if t.name == SECRET_COLUMN.0 {
+        sealed = {
+            let mut copy = rows.to_vec();
+            seal_secrets(store, t, copy.iter_mut())?;
+            copy
+        };
+        &sealed[..]
+    } else {
+        rows
+    };
     write(store, true, true, |tx| {
         let mut out = Applied::default();
         let max_rowid_before: i64 =
@@ -538,9 +593,11 @@ pub fn keep_far_losers(store: &Store, t: &SyncTable, far: &[(FarRow, String)]) -
     if far.is_empty() {
         return Ok(0);
     }
+    let mut far = far.to_vec();
+    seal_secrets(store, t, far.iter_mut().map(|(row, _)| row))?;
     write(store, false, false, |tx| {
         let stamp_at = t.col_index("updated_at");
-        for (row, local_stamp) in far {
+        for (row, local_stamp) in &far {
             let mut m = Map::new();
             for (c, v) in t.cols.iter().zip(row.iter().cloned()) {
                 let v = decode(t.name, c, v).map_err(|e| Error::Local(e.to_string()))?;

@@ -260,7 +260,8 @@ impl<'s> Session<'s> {
         let mut taken = 0;
         for chunk in pending.chunks(self.opts.batch) {
             let ids: Vec<&str> = chunk.iter().map(|d| d.row_id.as_str()).collect();
-            let rows = local::read(self.store, |c| local::read_rows(c, t, &self.me, &ids))?;
+            let mut rows = local::read(self.store, |c| local::read_rows(c, t, &self.me, &ids))?;
+            local::open_secrets(self.store, t, &mut rows)?;
             out.skipped += (chunk.len() - rows.len()) as u64;
             out.conflicts += self.keep_overwritten(t, chunk, &rows).await?;
             let returned = self.upsert(t, &rows).await?;

@@ -6,8 +6,10 @@
 #   - Debian packages and the root npm packages (scripts/setup.sh; needs xvfb, webkit2gtk-driver)
 #   - tauri-driver, pinned, in target/tools/bin (cargo install; cache target/tools in CI)
 #   - the e2e npm packages of tests/e2e/package-lock.json (npm ci, no install scripts)
-#   - the UI (ui/dist, only when ui/ changed) and the app with the custom-protocol feature in
-#     its own target dir, target/e2e, so a plain `cargo build` never swaps in a dev-server binary
+#   - the UI (ui/dist, only when ui/ changed) and the app with the custom-protocol feature, in
+#     the workspace's own target folder (the dependencies `cargo test` built are reused: only
+#     tauri's crates and the app are built again for the feature), then copied to
+#     target/e2e/debug, so a later plain `cargo build` never swaps in a dev-server binary
 # Exits non-zero when anything fails; the failing test's message is in the output.
 #
 # Usage: scripts/e2e.sh [SPEC_GLOB]   e.g. scripts/e2e.sh './specs/agents.e2e.js'
@@ -24,8 +26,8 @@ cd "$ROOT"
 TAURI_DRIVER_VERSION="2.0.6"
 TOOLS="$ROOT/target/tools"
 DRIVER="$TOOLS/bin/tauri-driver"
-E2E_TARGET="$ROOT/target/e2e"
-APP="$E2E_TARGET/debug/turbocat-desktop"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+APP="$ROOT/target/e2e/debug/turbocat-desktop"
 E2E_DIR="$ROOT/tests/e2e"
 SCREENSHOTS="$ROOT/target/e2e-screenshots"
 PORT="${TURBOCAT_E2E_PORT:-4444}"
@@ -159,11 +161,12 @@ else
   say "UI up to date (ui/dist)"
 fi
 
-say "building the app (custom-protocol) in target/e2e"
-cargo build --locked --features custom-protocol --target-dir "$E2E_TARGET" ||
-  fail "cargo build --features custom-protocol --target-dir target/e2e failed"
-[[ -x $APP ]] || fail "the build did not produce $APP"
-step_done "app built"
+say "building the app (custom-protocol)"
+cargo build --locked --features custom-protocol || fail "cargo build --features custom-protocol failed"
+[[ -x $TARGET/debug/turbocat-desktop ]] || fail "the build did not produce $TARGET/debug/turbocat-desktop"
+mkdir -p "$(dirname "$APP")"
+cp -f "$TARGET/debug/turbocat-desktop" "$APP.tmp" && mv -f "$APP.tmp" "$APP"
+step_done "app built and copied to ${APP#"$ROOT"/}"
 
 # --- Display and ports ------------------------------------------------------------------------
 

@@ -176,8 +176,14 @@ async fn bad_references_and_inputs_are_refused_before_any_row() {
         &env,
         "Refs",
         def.clone(),
-        vec![pass("a", &[], json!({"u": "{{inputs.url}}"})), pass("b", &[], json!({"x": "{{a.u}}"}))],
+        vec![pass("a", &[], json!({"u": "{{inputs.url}}"})), pass("b", &["a"], json!({"x": "{{a.u}}"}))],
     );
+    // The services refuse such a step set on save; a stored one (from an older build, or
+    // synced) is refused again before a run.
+    env.svc
+        .store()
+        .with_writer(|c| Ok(c.execute_batch("UPDATE workflow_steps SET depends_on = '[]' WHERE step_key = 'b'")?))
+        .unwrap();
     let e = engine(&env).await;
     let err = e.start(RunRequest::manual(wf, json!({"url": "x"}))).await.err().unwrap();
     assert_eq!(err.code, ErrorCode::ValidationError);

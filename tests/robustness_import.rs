@@ -218,3 +218,32 @@ fn the_cli_refuses_a_bad_bundle_with_the_field() {
         assert_eq!(counts(&env), before, "a refused bundle wrote nothing");
     }
 }
+
+/// A bundled workflow with a `{{…}}` reference to a step it does not depend on is refused by
+/// `turbocat import` with the step's field, before anything is written (issue 11).
+#[test]
+fn the_cli_refuses_a_bundled_workflow_with_a_bad_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::empty();
+    let before = counts(&env);
+    let mut v = serde_json::to_value(seed_bundle()).unwrap();
+    let steps = v["workflows"][0]["steps"].as_array_mut().unwrap();
+    let first = steps[0]["stepKey"].as_str().unwrap().to_string();
+    steps[0]["inputs"] = json!({"x": "{{nowhere.out}}"});
+    let file = dir.path().join("bundle.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let (code, out) = cli_import(&env.path(), &file);
+    assert_eq!(code, turbocat_cli::EXIT_FAILED, "{out}");
+    let field = format!("workflows[0].steps.{first}");
+    let problem = out["error"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["field"] == field.as_str())
+        .unwrap_or_else(|| panic!("no field {field:?} in {out}"));
+    assert_eq!(
+        problem["message"],
+        format!("Step \"{first}\" references unknown step \"nowhere\" in {{{{nowhere.out}}}}")
+    );
+    assert_eq!(counts(&env), before, "a refused bundle wrote nothing");
+}

@@ -174,12 +174,21 @@ fn import_checks_everything_first_and_writes_all_or_nothing() {
     let e = err(dst.svc.import(bundle.clone(), &ImportOptions::default()));
     assert_eq!(e.code, ErrorCode::ValidationError);
     assert!(e.message.contains("agents[2].name: name is required"), "{}", e.message);
+    let cycle = "Cycle detected in workflow: fetch_content -> notify -> summarize -> fetch_content";
+    assert!(e.message.starts_with("The bundle was not imported (2 problems)"), "{}", e.message);
     assert!(
-        e.message.contains(
-            "workflows[1]: Cycle detected in workflow: fetch_content -> notify -> summarize -> fetch_content"
-        ),
+        e.message.contains(&format!("workflows[1].steps.fetch_content.dependsOn.notify: {cycle}")),
         "{}",
         e.message
+    );
+    let edges: Vec<&str> = e.fields.iter().filter(|f| f.message == cycle).map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        edges,
+        [
+            "workflows[1].steps.fetch_content.dependsOn.notify",
+            "workflows[1].steps.notify.dependsOn.summarize",
+            "workflows[1].steps.summarize.dependsOn.fetch_content"
+        ]
     );
     assert_eq!((dst.count("agents"), dst.count("workflows"), dst.count("templates"), dst.count("audit_logs")), before);
     // A failure found while writing (a step's agent that is nowhere) rolls everything back.

@@ -1,6 +1,7 @@
 //! Workflows and steps through the service API: create with steps, the graph checks with their
 //! exact messages (on create, on a whole-set update and on a diff, always over the resulting
-//! set), step field rules, schedules, list and soft delete.
+//! set), the `{{…}}` reference check on validate, create, update and import, step field rules,
+//! schedules, list and soft delete.
 
 use crate::support::*;
 use serde_json::json;
@@ -60,11 +61,15 @@ fn graph_checks_run_in_order_with_the_exact_messages() {
     assert_eq!(env.count("workflows"), 0, "a refused create writes nothing");
     // The same checks, without writing, for the designer.
     assert_err(
-        env.svc.workflows().validate(vec![step("x", &["y"]), step("y", &["x"])]),
+        env.svc.workflows().validate(vec![step("x", &["y"]), step("y", &["x"])], None),
         ErrorCode::BadRequest,
         "Cycle detected in workflow: x -> y -> x",
     );
-    assert!(env.svc.workflows().validate(vec![step("x", &[]), step("y", &["x"])]).is_ok());
+    assert!(env.svc.workflows().validate(vec![step("x", &[]), step("y", &["x"])], None).is_ok());
+    // Each graph problem names its steps and dependencies in the fields, for the canvas.
+    let e = err(env.svc.workflows().validate(vec![step("x", &["y"]), step("y", &["x"])], None));
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["steps.x.dependsOn.y", "steps.y.dependsOn.x"]);
 }
 
 #[test]
@@ -270,4 +275,70 @@ fn list_and_soft_delete() {
     assert_err(env.svc.workflows().get(mine.workflow.id), ErrorCode::NotFound, "Workflow not found");
     assert_eq!(env.svc.workflows().list(&WorkflowQuery::default()).unwrap().total, 2);
     assert_eq!(env.count("workflow_steps"), 7, "a soft-deleted workflow keeps its steps");
+}
+
+/// `b` reads `a`'s output without depending on it; `a` reads the declared input `url`.
+fn reads_without_depending() -> Vec<StepInput> {
+    let mut a = step("a", &[]);
+    a.inputs = Some(json!({"u": "{{inputs.url}}"}));
+    let mut b = step("b", &[]);
+    b.inputs = Some(json!({"x": "{{a.u}}"}));
+    vec![a, b]
+}
+
+fn declares_url() -> serde_json::Value {
+    json!({"inputs": {"url": {"type": "string", "required": true}}})
+}
+
+/// Asserts the reference problem of [`reads_without_depending`]'s step `b`, placed by its key.
+fn assert_not_upstream(e: &turbocat_domain::Error) {
+    assert_eq!(e.code, ErrorCode::ValidationError, "{e:?}");
+    let f = e.fields.iter().find(|f| f.field == "steps.b").unwrap_or_else(|| panic!("no steps.b in {e:?}"));
+    assert_eq!(
+        f.message,
+        "Step \"b\" references step \"a\", which is not one of its upstream dependencies, in {{a.u}}"
+    );
+}
+
+#[test]
+fn a_bad_reference_is_refused_on_validate_create_and_update_not_at_run() {
+    let env = Env::empty();
+    let wf = env.svc.workflows();
+    assert_not_upstream(&err(wf.validate(reads_without_depending(), Some(declares_url()))));
+    // An undeclared input, when the workflow declares its inputs; any input when it declares none.
+    let mut other = step("a", &[]);
+    other.inputs = Some(json!({"u": "{{inputs.nope}}"}));
+    let e = err(wf.validate(vec![other.clone()], Some(declares_url())));
+    assert_eq!(e.fields[0].field, "steps.a", "{e:?}");
+    assert_eq!(e.fields[0].message, "Step \"a\" references unknown workflow input \"nope\" in {{inputs.nope}}");
+    assert!(wf.validate(vec![other], None).is_ok());
+    // An unknown step, and a condition that does not parse, with their fields.
+    let mut cond = step("check", &[]);
+    cond.step_type = Some(WorkflowStepType::Condition);
+    cond.config = Some(json!({"condition": "inputs.n >"}));
+    let mut ghost = step("ghost", &[]);
+    ghost.inputs = Some(json!({"x": "{{nowhere.out}}"}));
+    let e = err(wf.validate(vec![cond, ghost], None));
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["steps.check.config.condition", "steps.ghost"], "{e:?}");
+
+    let audits = env.count("audit_logs");
+    let create = |steps: Vec<StepInput>, definition: serde_json::Value| {
+        wf.create(CreateWorkflow { name: "Refs".into(), definition: Some(definition), steps, ..Default::default() })
+    };
+    assert_not_upstream(&err(create(reads_without_depending(), declares_url())));
+    assert_eq!((env.count("workflows"), env.count("audit_logs")), (0, audits), "a refused create writes nothing");
+
+    let mut fixed = reads_without_depending();
+    fixed[1].depends_on = Some(vec!["a".into()]);
+    let made = create(fixed, declares_url()).unwrap();
+    let id = made.workflow.id;
+    let e = err(wf.update(id, UpdateWorkflow { steps: Some(reads_without_depending()), ..Default::default() }));
+    assert_not_upstream(&e);
+    // Taking the declared input away breaks `a`'s reference: refused too.
+    let e = err(wf.update(id, UpdateWorkflow { definition: Some(json!({"inputs": {}})), ..Default::default() }));
+    assert_eq!(e.fields[0].field, "steps.a", "{e:?}");
+    assert_eq!(wf.get(id).unwrap(), made, "refused updates changed nothing");
+    // A change that leaves the references alone is not checked against them again.
+    wf.update(id, UpdateWorkflow { name: Some("Renamed".into()), ..Default::default() }).unwrap();
 }

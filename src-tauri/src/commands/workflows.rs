@@ -48,10 +48,15 @@ pub async fn workflows_delete(database: State<'_, Arc<Database>>, id: Uuid) -> C
     with_services(&database, move |services| services.workflows().delete(id)).await
 }
 
-/// The graph and field checks of a save, without saving: the canvas validates as you edit.
+/// The field, graph and reference checks of a save, without saving: the canvas validates as
+/// you edit. `definition` gives the declared inputs the references are checked against.
 #[tauri::command]
-pub async fn workflows_validate(database: State<'_, Arc<Database>>, steps: Vec<StepInput>) -> CommandResult<()> {
-    with_services(&database, move |services| services.workflows().validate(steps)).await
+pub async fn workflows_validate(
+    database: State<'_, Arc<Database>>,
+    steps: Vec<StepInput>,
+    definition: Option<serde_json::Value>,
+) -> CommandResult<()> {
+    with_services(&database, move |services| services.workflows().validate(steps, definition)).await
 }
 
 #[tauri::command]

@@ -1,7 +1,8 @@
 // The workflow builder's canvas in the real window: a three-step workflow built by drawing
 // edges between node handles with WebDriver pointer actions and saved with Ctrl+S (the database
 // holds the steps and dependsOn); a back edge that closes a cycle shows the rules.md message
-// and is refused on save; and a 100-step workflow opens on the canvas quickly.
+// and is refused on save; a `{{…}}` reference to a downstream step is marked on its node by
+// the backend's check and refused on save; and a 100-step workflow opens on the canvas quickly.
 
 import path from 'node:path';
 import { SCREENSHOTS } from '../wdio.conf.js';
@@ -179,6 +180,37 @@ describe('Workflow canvas', () => {
     await waitForCount('edges after undo', '.react-flow__edge', 2);
     await waitForText('a valid graph again', (t) => t.includes('The graph is valid.') && t.includes('No unsaved changes'));
     expect(await visibleText()).not.toContain('Cycle detected');
+  });
+
+  it('marks a reference to a downstream step on its node before saving, and refuses to save it', async () => {
+    expect(workflowId).not.toBe(null);
+    await $('[data-step-key="step_1"]').click();
+    await waitForText('the inspector of step_1', (t) => t.includes('Delete step') && t.includes('Add input'));
+    await $('//button[normalize-space(.)="Add input"]').click();
+    await replaceText('input[aria-label="Input 1 name"]', 'early');
+    await $('input[aria-label="Input early value"]').addValue('{{step_3.x}}');
+    // The backend's reference check, placed on the node by the error's field (steps.step_1).
+    const message = 'Step "step_1" references step "step_3", which is not one of its upstream dependencies, in {{step_3.x}}';
+    await waitForText('the reference problem', (t) => t.includes(message));
+    const marked = await browser.execute(() =>
+      [...document.querySelectorAll('.wf-node-problem')].map((n) => n.getAttribute('data-step-key')),
+    );
+    expect(marked).toEqual(['step_1']);
+    expect(await $('[data-step-key="step_1"] .wf-node-message').getAttribute('title')).toBe(message);
+    await browser.saveScreenshot(path.join(SCREENSHOTS, 'workflow-canvas-reference.png'));
+
+    await browser.keys(['Control', 's']);
+    await waitForText('the refusal', (t) => t.includes(`Not saved. Fix this first: ${message}`));
+    let stored = await invoke('workflows_get', { id: workflowId });
+    expect(stored.steps[0].inputs ?? {}).not.toHaveProperty('early');
+
+    // Fixed, it saves.
+    await replaceText('input[aria-label="Input early value"]', 'fixed');
+    await waitForText('a valid graph again', (t) => t.includes('The graph is valid.') && !t.includes(message));
+    await browser.keys(['Control', 's']);
+    await waitForText('the saved fix', (t) => t.includes('Saved ') && !t.includes('Unsaved changes'));
+    stored = await invoke('workflows_get', { id: workflowId });
+    expect(stored.steps[0].inputs).toEqual({ early: 'fixed' });
   });
 
   it('opens a 100-step workflow on the canvas quickly', async () => {

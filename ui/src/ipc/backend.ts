@@ -73,8 +73,11 @@ export interface WorkflowsApi {
   /** `input.steps` is the whole desired step set, diffed by step key (what the canvas saves). */
   workflowsUpdate(id: string, input: UpdateWorkflow): Promise<WorkflowWithSteps>;
   workflowsDelete(id: string): Promise<void>;
-  /** The checks of a save without saving; rejects with the first rules.md message. */
-  workflowsValidate(steps: StepInput[]): Promise<void>;
+  /**
+   * The checks of a save without saving (fields, graph, `{{…}}` references against the declared
+   * inputs of `definition`); rejects with the error whose fields place each problem.
+   */
+  workflowsValidate(steps: StepInput[], definition?: JsonValue): Promise<void>;
   workflowsExecutions(id: string, query: ExecutionQuery): Promise<Page<Execution>>;
   /** The next `count` (1–20, default 5) run times of a cron schedule in an IANA zone, after now. */
   workflowsNextRuns(cron: string, timezone: string, count?: number): Promise<string[]>;

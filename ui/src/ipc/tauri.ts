@@ -58,7 +58,7 @@ export const tauriBackend: Backend = {
   workflowsCreate: (input) => call('workflows_create', { input }),
   workflowsUpdate: (id, input) => call('workflows_update', { id, input }),
   workflowsDelete: (id) => done(call('workflows_delete', { id })),
-  workflowsValidate: (steps) => done(call('workflows_validate', { steps })),
+  workflowsValidate: (steps, definition) => done(call('workflows_validate', { steps, definition: definition ?? null })),
   workflowsExecutions: (id, query) => call('workflows_executions', { id, query }),
   workflowsNextRuns: (cron, timezone, count) => call('workflows_next_runs', { cron, timezone, count: count ?? null }),
 

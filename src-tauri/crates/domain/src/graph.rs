@@ -1,7 +1,7 @@
 //! Graph checks of a workflow's steps (`spec/rules.md`, "Graph checks"), in the stated order
 //! and with the stated messages. Edges point from a step to the steps it depends on.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use std::collections::HashMap;
 
 /// The graph view of a step: its key and the keys it depends on.
@@ -28,30 +28,43 @@ impl StepNode for (String, Vec<String>) {
     }
 }
 
-/// Runs the four checks in order; the first failure is a BAD_REQUEST with its message.
+/// Runs the four checks in order; the first failure is a BAD_REQUEST with its message, and
+/// with fields that name the steps and dependencies it is about, so a front end can place it
+/// without reading the message: `steps.<key>.stepKey` (a duplicate), `steps.<key>.dependsOn`
+/// (a missing step), `steps.<key>.dependsOn.<dependency>` (a self-dependency, and each edge of
+/// a cycle), every field with the whole message.
 pub fn validate<N: StepNode>(steps: &[N]) -> Result<()> {
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(steps.len());
     for (i, s) in steps.iter().enumerate() {
         if index.insert(s.key(), i).is_some() {
-            return Err(Error::bad_request(format!("Duplicate step key: \"{}\"", s.key())));
+            let fields = [format!("steps.{}.stepKey", s.key())];
+            return Err(refused(format!("Duplicate step key: \"{}\"", s.key()), fields));
         }
     }
     for s in steps {
         for d in s.depends_on() {
             if !index.contains_key(d.as_str()) {
-                return Err(Error::bad_request(format!("Step \"{}\" depends on non-existent step \"{}\"", s.key(), d)));
+                let fields = [format!("steps.{}.dependsOn", s.key())];
+                return Err(refused(format!("Step \"{}\" depends on non-existent step \"{}\"", s.key(), d), fields));
             }
         }
     }
     for s in steps {
         if s.depends_on().iter().any(|d| d == s.key()) {
-            return Err(Error::bad_request(format!("Step \"{}\" cannot depend on itself", s.key())));
+            let fields = [format!("steps.{0}.dependsOn.{0}", s.key())];
+            return Err(refused(format!("Step \"{}\" cannot depend on itself", s.key()), fields));
         }
     }
     if let Some(path) = find_cycle(steps, &index) {
-        return Err(Error::bad_request(format!("Cycle detected in workflow: {}", path.join(" -> "))));
+        let fields = path.windows(2).map(|w| format!("steps.{}.dependsOn.{}", w[0], w[1]));
+        return Err(refused(format!("Cycle detected in workflow: {}", path.join(" -> ")), fields));
     }
     Ok(())
+}
+
+fn refused(message: String, fields: impl IntoIterator<Item = String>) -> Error {
+    let fields = fields.into_iter().map(|field| FieldError { field, message: message.clone() }).collect();
+    Error { fields, ..Error::bad_request(message) }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -151,6 +164,22 @@ mod tests {
             "Cycle detected in workflow: a -> c -> b -> a"
         );
         assert!(validate(&g(&[("a", &[]), ("b", &["a"]), ("c", &["a", "b"])])).is_ok());
+    }
+
+    #[test]
+    fn fields_name_the_steps_and_edges() {
+        let fields = |spec: &[(&str, &[&str])]| -> Vec<String> {
+            let e = validate(&g(spec)).unwrap_err();
+            assert!(e.fields.iter().all(|f| f.message == e.message));
+            e.fields.into_iter().map(|f| f.field).collect()
+        };
+        assert_eq!(fields(&[("a", &[]), ("a", &[])]), ["steps.a.stepKey"]);
+        assert_eq!(fields(&[("a", &["zz"])]), ["steps.a.dependsOn"]);
+        assert_eq!(fields(&[("a", &["a"])]), ["steps.a.dependsOn.a"]);
+        assert_eq!(
+            fields(&[("x", &[]), ("a", &["x", "c"]), ("b", &["a"]), ("c", &["b"])]),
+            ["steps.a.dependsOn.c", "steps.c.dependsOn.b", "steps.b.dependsOn.a"]
+        );
     }
 
     /// A random DAG: step i may depend only on steps with a smaller index.

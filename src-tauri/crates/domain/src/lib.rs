@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod enums;
 pub mod error;
+pub mod flow;
 pub mod graph;
 pub mod models;
 pub mod time;

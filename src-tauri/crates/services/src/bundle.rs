@@ -249,13 +249,20 @@ fn collect(problems: &mut Vec<FieldError>, at: &str, r: Result<()>) {
     }
 }
 
-/// The one VALIDATION_ERROR of a refused bundle: every problem, each with its field.
+/// The one VALIDATION_ERROR of a refused bundle: every problem, each with its field. A problem
+/// about several fields (the edges of a cycle) is in the message once, with its first field.
 fn refusal(problems: Vec<FieldError>) -> Error {
+    let mut seen = std::collections::HashSet::new();
+    let distinct: Vec<String> = problems
+        .iter()
+        .filter(|p| seen.insert(p.message.as_str()))
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect();
     let message = format!(
         "The bundle was not imported ({} problem{}): {}",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" },
-        problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ")
+        distinct.len(),
+        if distinct.len() == 1 { "" } else { "s" },
+        distinct.join("; ")
     );
     Error { code: ErrorCode::ValidationError, message, fields: problems }
 }
@@ -325,7 +332,7 @@ fn check_rows(b: &mut Bundle, me: Uuid) -> Vec<FieldError> {
             }
         }
         collect(&mut problems, &at, c.finish());
-        collect(&mut problems, &at, validate_steps(&w.steps));
+        collect(&mut problems, &at, validate_steps(&w.steps, &wf.definition));
     }
     for (i, t) in b.templates.iter_mut().enumerate() {
         let mut c = Checker::new();

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use turbocat_domain::{
-    graph, new_id, validate::Checker, Agent, Error, ErrorHandling, Page, Result, Uuid, Workflow, WorkflowStatus,
-    WorkflowStep, WorkflowStepType,
+    flow::plan, graph, new_id, validate::Checker, Agent, Error, ErrorHandling, Page, Result, Uuid, Workflow,
+    WorkflowStatus, WorkflowStep, WorkflowStepType,
 };
 use turbocat_store::queries::{self, uuid_value, Filter};
 use turbocat_store::row;
@@ -195,12 +195,20 @@ fn check_steps(c: &mut Checker, steps: &[WorkflowStep]) {
     }
 }
 
-/// Field checks of every step, the step limit, then the graph checks in rule order.
-pub fn validate_steps(steps: &[WorkflowStep]) -> Result<()> {
+/// Field checks of every step, the step limit, then the graph checks in rule order, then the
+/// references (`docs/engine.md`): every `{{…}}` names a workflow input, an upstream step or a
+/// loop's item, and every condition parses.
+pub fn validate_steps(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
     let mut c = Checker::new();
     check_steps(&mut c, steps);
     c.finish()?;
-    graph::validate(steps)
+    check_graph(steps, definition)
+}
+
+/// The graph checks, then the reference check (what the engine checks again before a run).
+fn check_graph(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
+    graph::validate(steps)?;
+    plan::check_references(steps, plan::declared_inputs(definition))
 }
 
 /// The workflow's own field checks of a create (its steps apart), into the caller's checker;
@@ -234,7 +242,7 @@ fn check_step_agents(conn: &rusqlite::Connection, me: Uuid, steps: &[WorkflowSte
         if let Some(aid) = s.agent_id {
             if !usable_agent(row::get::<Agent>(conn, aid)?.as_ref(), me) {
                 return Err(Error::validation_field(
-                    "agentId",
+                    &format!("steps.{}.agentId", s.step_key),
                     format!("Step \"{}\" uses agent {aid}, which does not exist or was deleted", s.step_key),
                 ));
             }
@@ -378,13 +386,16 @@ fn write_steps(tx: &rusqlite::Connection, stored: &[WorkflowStep], result: &[Wor
 impl Workflows<'_> {
     /// Validates a step set as the designer would save it, without writing: the same checks as
     /// create and update, with the same messages.
-    pub fn validate(&self, steps: Vec<StepInput>) -> Result<()> {
+    /// `definition` is the workflow's, for its declared inputs (none: any input is accepted).
+    pub fn validate(&self, steps: Vec<StepInput>, definition: Option<Json>) -> Result<()> {
         let mut c = Checker::new();
         let rows: Vec<WorkflowStep> =
             steps.into_iter().enumerate().map(|(i, s)| new_step(Uuid::nil(), s, i, &mut c)).collect();
         check_steps(&mut c, &rows);
+        let definition = definition.unwrap_or_else(|| json!({}));
+        c.object("definition", &definition);
         c.finish()?;
-        graph::validate(&rows)?;
+        check_graph(&rows, &definition)?;
         self.0.store().read(|conn| check_step_agents(conn, self.0.user_id, &rows))
     }
 
@@ -401,7 +412,7 @@ impl Workflows<'_> {
             input.steps.into_iter().enumerate().map(|(i, s)| new_step(id, s, i, &mut c)).collect();
         check_steps(&mut c, &steps);
         c.finish()?;
-        graph::validate(&steps)?;
+        check_graph(&steps, input.definition.as_ref().unwrap_or(&json!({})))?;
         let t = now();
         let wf = Workflow {
             id,
@@ -547,8 +558,10 @@ impl Workflows<'_> {
             }
             c.finish()?;
             let mut step_summary = Json::Null;
+            if result.is_some() || w.definition != before.definition {
+                check_graph(result.as_ref().unwrap_or(&stored), &w.definition)?;
+            }
             if let Some(result) = &result {
-                graph::validate(result)?;
                 check_step_agents(tx, self.0.user_id, result)?;
                 step_summary = write_steps(tx, &stored, result)?;
             }

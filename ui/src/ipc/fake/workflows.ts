@@ -103,6 +103,11 @@ function withSteps(w: Workflow): WorkflowWithSteps {
   return structuredClone({ ...w, steps: [...(steps.get(w.id) ?? [])].sort((a, b) => a.position - b.position) });
 }
 
+/** A graph check's refusal, with the fields the canvas places it by (the backend's form). */
+function refuse(message: string, fields: string[]): never {
+  return fail('BAD_REQUEST', message, fields.map((field) => ({ field, message })));
+}
+
 /** The field checks the builder can trip over, then the four graph checks of rules.md in order. */
 function checkSteps(list: readonly StepInput[]) {
   const fields: FieldError[] = [];
@@ -120,19 +125,26 @@ function checkSteps(list: readonly StepInput[]) {
 
   const keys = new Map<string, StepInput>();
   for (const s of list) {
-    if (keys.has(s.stepKey)) fail('BAD_REQUEST', `Duplicate step key: "${s.stepKey}"`);
+    if (keys.has(s.stepKey)) refuse(`Duplicate step key: "${s.stepKey}"`, [`steps.${s.stepKey}.stepKey`]);
     keys.set(s.stepKey, s);
   }
   for (const s of list)
-    for (const d of s.dependsOn ?? []) if (!keys.has(d)) fail('BAD_REQUEST', `Step "${s.stepKey}" depends on non-existent step "${d}"`);
-  for (const s of list) if ((s.dependsOn ?? []).includes(s.stepKey)) fail('BAD_REQUEST', `Step "${s.stepKey}" cannot depend on itself`);
+    for (const d of s.dependsOn ?? []) if (!keys.has(d)) refuse(`Step "${s.stepKey}" depends on non-existent step "${d}"`, [`steps.${s.stepKey}.dependsOn`]);
+  for (const s of list)
+    if ((s.dependsOn ?? []).includes(s.stepKey)) refuse(`Step "${s.stepKey}" cannot depend on itself`, [`steps.${s.stepKey}.dependsOn.${s.stepKey}`]);
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (key: string) => {
     state.set(key, 'open');
     path.push(key);
     for (const d of keys.get(key)?.dependsOn ?? []) {
-      if (state.get(d) === 'open') fail('BAD_REQUEST', `Cycle detected in workflow: ${[...path.slice(path.indexOf(d)), d].join(' -> ')}`);
+      if (state.get(d) === 'open') {
+        const cycle = [...path.slice(path.indexOf(d)), d];
+        refuse(
+          `Cycle detected in workflow: ${cycle.join(' -> ')}`,
+          cycle.slice(1).map((to, i) => `steps.${cycle[i]}.dependsOn.${to}`),
+        );
+      }
       if (!state.has(d)) visit(d);
     }
     path.pop();

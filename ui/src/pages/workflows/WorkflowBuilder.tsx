@@ -34,7 +34,7 @@ import { href } from '../../routes';
 import { canRedo, canUndo, editorReducer, initEditor, isDirty, uidOf, type EditorAction } from './editor';
 import { reuseNodes, toEdges, toNodes, type DependencyEdge, type StepNode } from './graph';
 import { freeSpot, NODE_HEIGHT, NODE_WIDTH } from './layout';
-import { docFromWorkflow, localProblems, stepsToInputs, toCreate, toUpdate, type Point, type StepDraft, type WorkflowDoc } from './model';
+import { definitionOf, docFromWorkflow, localProblems, stepsToInputs, toCreate, toUpdate, type JsonObject, type Point, type StepDraft, type WorkflowDoc } from './model';
 import { fromLocal, messagesByStep, problemEdges, problemsFromError, type Problem } from './problems';
 import { builderShortcut } from './shortcuts';
 import { importSummary } from './transfer';
@@ -100,21 +100,32 @@ export function WorkflowBuilder({ id }: { id: string | null }) {
   );
 }
 
-/** Validates the steps after each pause in editing, with the backend's checks and messages. */
-function useStepCheck(steps: readonly StepDraft[]) {
+/** The document's declared inputs, the same object while their content is unchanged. */
+function useDeclaredInputs(doc: WorkflowDoc): JsonObject | null {
+  const inputs = definitionOf(doc).value.inputs;
+  const text = inputs === undefined ? '' : JSON.stringify(inputs);
+  return useMemo(() => (text === '' ? null : (JSON.parse(text) as JsonObject)), [text]);
+}
+
+/**
+ * Validates the steps after each pause in editing, with the backend's checks and messages:
+ * fields, graph, and every `{{…}}` reference against the upstream steps and `inputs`, the
+ * declared workflow inputs (null: none declared, so any input name is accepted).
+ */
+function useStepCheck(steps: readonly StepDraft[], inputs: JsonObject | null) {
   const settled = useDebounced(steps, VALIDATE_DELAY_MS);
   const [check, setCheck] = useState<{ steps: readonly StepDraft[]; problems: Problem[] } | null>(null);
   useEffect(() => {
     let live = true;
     const sent = settled.map((s) => ({ uid: s.uid, stepKey: s.stepKey }));
-    backend.workflowsValidate(stepsToInputs(settled).steps).then(
+    backend.workflowsValidate(stepsToInputs(settled).steps, inputs ? { inputs } : {}).then(
       () => live && setCheck({ steps: settled, problems: NO_PROBLEMS }),
       (reason: unknown) => live && setCheck({ steps: settled, problems: problemsFromError(toCommandError(reason), sent) }),
     );
     return () => {
       live = false;
     };
-  }, [settled]);
+  }, [settled, inputs]);
   return { problems: check?.problems ?? NO_PROBLEMS, checking: check === null || check.steps !== steps };
 }
 
@@ -140,7 +151,8 @@ function Editor({ id, workflow, agents }: { id: string | null; workflow: Workflo
   const [fitOnOpen] = useState(() => state.doc.steps.length > 0);
 
   // Problems: what the editor cannot send, and what the backend's checks say.
-  const check = useStepCheck(doc.steps);
+  const declared = useDeclaredInputs(doc);
+  const check = useStepCheck(doc.steps, declared);
   const local = useMemo(() => fromLocal(localProblems(doc)), [doc]);
   const remote = refused && refused.doc === doc ? refused.problems : check.problems;
   const problems = useMemo(() => (local.length === 0 && remote.length === 0 ? NO_PROBLEMS : [...local, ...remote]), [local, remote]);

@@ -1,6 +1,8 @@
-// What the canvas shows of a refused step set: the rules.md messages of the graph checks and
-// the field errors (`steps[2].timeoutMs`), mapped to the nodes and edges they are about. The
-// messages come from Rust as they are; this only reads the step keys out of them.
+// What the canvas shows of a refused step set, placed by the error's fields, never by its
+// wording: `steps[2].timeoutMs` is the third step sent; `steps.<key>…` names a step by its key
+// (graph and reference checks), and `steps.<key>.dependsOn.<dependency>` one of its
+// dependencies, the edge drawn from the dependency to the step. The messages are shown as the
+// backend wrote them.
 import type { CommandError } from '../../ipc';
 import { edgeId, uidsByKey } from './graph';
 import type { LocalProblem } from './model';
@@ -19,54 +21,47 @@ export interface SentStep {
   stepKey: string;
 }
 
-const DUPLICATE = /^Duplicate step key: "(.*)"$/;
-const MISSING = /^Step "(.*?)" depends on non-existent step "(.*)"$/;
-const SELF = /^Step "(.*)" cannot depend on itself$/;
-const CYCLE = /^Cycle detected in workflow: (.+)$/;
-const FIELD = /^steps\[(\d+)\]/;
-const NAMES_STEP = /^Step "(.*?)"/;
+/** `steps[<index>]<rest>`: the field of one step by its position in what was sent. */
+const BY_INDEX = /^steps\[(\d+)\](.*)$/;
 
-/** The problem a graph-check message describes. */
-export function problemFromMessage(message: string, sent: readonly SentStep[]): Problem {
-  const byKey = uidsByKey(sent);
-  const uids = (key: string) => byKey.get(key) ?? [];
-  let m: RegExpExecArray | null;
-  if ((m = DUPLICATE.exec(message))) return { message, stepUids: uids(m[1]!), edgeIds: [] };
-  if ((m = MISSING.exec(message))) return { message, stepUids: uids(m[1]!), edgeIds: [] };
-  if ((m = SELF.exec(message))) return { message, stepUids: uids(m[1]!), edgeIds: uids(m[1]!).map((u) => edgeId(u, u)) };
-  if ((m = CYCLE.exec(message))) {
-    // `a -> b -> a`: a depends on b, b on a. An edge runs from the dependency to the dependant.
-    const path = m[1]!.split(' -> ');
-    const stepUids = [...new Set(path.flatMap(uids))];
-    const edgeIds: string[] = [];
-    for (let i = 0; i + 1 < path.length; i += 1) {
-      for (const dependant of uids(path[i]!)) for (const dependency of uids(path[i + 1]!)) edgeIds.push(edgeId(dependency, dependant));
-    }
-    return { message, stepUids, edgeIds };
+/** Where one field points: steps, edges, and the message to show there. */
+function place(field: string, message: string, sent: readonly SentStep[], byKey: Map<string, string[]>): Problem {
+  const byIndex = BY_INDEX.exec(field);
+  if (byIndex) {
+    const step = sent[Number(byIndex[1])];
+    if (!step) return { message, stepUids: [], edgeIds: [] };
+    // The checker words it `steps[2].timeoutMs must be …`; the step's key says which step.
+    const text = message.startsWith(`steps[${byIndex[1]}]`) ? message.slice(`steps[${byIndex[1]}]`.length).replace(/^\./, '') : message;
+    return { message: `Step "${step.stepKey || `#${Number(byIndex[1]) + 1}`}": ${text}`, stepUids: [step.uid], edgeIds: [] };
   }
-  if ((m = NAMES_STEP.exec(message))) return { message, stepUids: uids(m[1]!), edgeIds: [] };
-  return { message, stepUids: [], edgeIds: [] };
+  const parts = field.split('.');
+  if (parts[0] !== 'steps' || parts.length < 2) return { message, stepUids: [], edgeIds: [] };
+  const stepUids = byKey.get(parts[1]!) ?? [];
+  const edgeIds: string[] = [];
+  if (parts[2] === 'dependsOn' && parts.length === 4) {
+    for (const dependant of stepUids) for (const dependency of byKey.get(parts[3]!) ?? []) edgeIds.push(edgeId(dependency, dependant));
+  }
+  return { message, stepUids, edgeIds };
 }
 
 /**
- * The problems of a rejected check or save. Field errors naming `steps[i]` belong to the i-th
- * step sent; other field errors and messages are read for a step key; anything else is a
- * problem of the whole workflow.
+ * The problems of a rejected check or save. Fields that share a message (the edges of one
+ * cycle) are one problem; an error without fields is a problem of the whole workflow.
  */
 export function problemsFromError(error: CommandError, sent: readonly SentStep[]): Problem[] {
-  if (error.fields && error.fields.length > 0) {
-    return error.fields.map((f) => {
-      const m = FIELD.exec(f.field);
-      if (m) {
-        const step = sent[Number(m[1])];
-        // The checker words it `steps[2].timeoutMs must be …`; the step's key says which step.
-        const text = f.message.replace(FIELD, '').replace(/^\./, '');
-        if (step) return { message: `Step "${step.stepKey || `#${Number(m[1]) + 1}`}": ${text}`, stepUids: [step.uid], edgeIds: [] };
-      }
-      return problemFromMessage(f.message, sent);
-    });
+  if (!error.fields || error.fields.length === 0) return [{ message: error.message, stepUids: [], edgeIds: [] }];
+  const byKey = uidsByKey(sent);
+  const merged = new Map<string, Problem>();
+  for (const f of error.fields) {
+    const p = place(f.field, f.message, sent, byKey);
+    const seen = merged.get(p.message);
+    if (!seen) merged.set(p.message, p);
+    else {
+      seen.stepUids = [...new Set([...seen.stepUids, ...p.stepUids])];
+      seen.edgeIds = [...new Set([...seen.edgeIds, ...p.edgeIds])];
+    }
   }
-  return [problemFromMessage(error.message, sent)];
+  return [...merged.values()];
 }
 
 export function fromLocal(problems: readonly LocalProblem[]): Problem[] {

@@ -1,6 +1,6 @@
 //! Bounds on what a run holds in memory and writes (`spec/engine.md`, "What is recorded").
 //!
-//! - A step's resolved inputs and its output are at most [`EngineConfig::value_limit`] bytes as
+//! - A step's resolved inputs and its output are at most the engine's `EngineConfig::value_limit` bytes as
 //!   compact JSON text (measured by walking the value, without writing the text) and nested at
 //!   most [`MAX_DEPTH`] arrays or objects deep; beyond either the step fails. The depth keeps
 //!   every row a run writes readable: `serde_json` refuses text nested deeper than 128.
@@ -8,8 +8,6 @@
 //!   ([`bounded`]), made by writing at most the preview's bytes.
 //! - Error messages are cut at [`MAX_ERROR_BYTES`], the error stack at [`MAX_ERROR_STACK_BYTES`],
 //!   with a marker saying how much was cut ([`cut_text`]).
-//!
-//! [`EngineConfig::value_limit`]: crate::EngineConfig::value_limit
 
 use serde_json::{json, Value as Json};
 use std::fmt::Write as _;

@@ -7,7 +7,7 @@
 //! `>`, `>=` compare two numbers or two strings and are false otherwise. Truthiness is
 //! JavaScript's: false, null, 0, "" are false; everything else is true.
 
-use crate::template::{lookup, Scope};
+use crate::flow::template::{lookup, Scope};
 use serde_json::Value as Json;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -301,7 +301,7 @@ pub fn evaluate<S: Scope + ?Sized>(src: &str, scope: &S) -> Result<bool, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{MapScope, Root};
+    use crate::flow::template::{MapScope, Root};
     use serde_json::json;
 
     #[test]

@@ -2,11 +2,11 @@
 //! refused here), the static reference check of engine.md, the declared inputs with their
 //! defaults, and the step graph as indexes for the scheduler.
 
-use crate::expr;
-use crate::template::{self, root_of};
+use crate::flow::expr;
+use crate::flow::template::{self, root_of};
+use crate::{graph, validate::Checker, Error, Result, WorkflowStep, WorkflowStepType};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
-use turbocat_domain::{graph, validate::Checker, Error, Result, WorkflowStep, WorkflowStepType};
 
 /// Names a template can start with besides step keys.
 pub const INPUTS: &str = "inputs";
@@ -292,8 +292,8 @@ pub fn check(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{ErrorHandling, Timestamp, Uuid};
     use serde_json::json;
-    use turbocat_domain::{ErrorHandling, Timestamp, Uuid};
 
     pub fn step(key: &str, deps: &[&str], inputs: Json) -> WorkflowStep {
         WorkflowStep {

@@ -11,7 +11,7 @@
 //!   measured as it goes, before a referenced value is copied, so a template that doubles a
 //!   value at each step fails at the limit instead of filling the memory.
 
-use crate::bounds::{self, Meter, Over};
+use crate::flow::bounds::{self, Meter, Over};
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 

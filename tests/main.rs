@@ -15,7 +15,7 @@ mod engine_agents;
 mod engine_rerun;
 mod engine_schedule;
 mod executions;
-mod ipc;
+mod invariants;
 mod keys_deployments;
 mod migrations;
 mod robustness_engine;

@@ -349,16 +349,10 @@ fn db(cmd: DbCommand, path: &Path, json: bool) -> CliResult {
             }
             let services = open_services_seeding(path, true)?;
             let counts = services.store().read(|c| {
-                let n = |t: &str| c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0));
-                Ok((n("users"), n("agents"), n("workflows"), n("workflow_steps"), n("templates")))
+                let n = |t: &str| turbocat_store::queries::lookups::count_all(c, t);
+                Ok((n("users")?, n("agents")?, n("workflows")?, n("workflow_steps")?, n("templates")?))
             })?;
-            let (u, a, w, s, t) = (
-                counts.0.unwrap_or(0),
-                counts.1.unwrap_or(0),
-                counts.2.unwrap_or(0),
-                counts.3.unwrap_or(0),
-                counts.4.unwrap_or(0),
-            );
+            let (u, a, w, s, t) = (counts.0, counts.1, counts.2, counts.3, counts.4);
             if json {
                 print_json(
                     &json!({ "database": path, "backup": backup, "seeded": {"users": u, "agents": a, "workflows": w, "workflowSteps": s, "templates": t} }),

@@ -6,7 +6,7 @@ use crate::{changes, not_found, now, snapshot, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use turbocat_domain::{new_id, validate::Checker, Agent, AgentStatus, AgentType, Error, Page, Result, Uuid};
-use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::queries::{self, lookups, uuid_value, Filter};
 use turbocat_store::row;
 
 pub struct Agents<'a>(pub(crate) &'a Services);
@@ -286,12 +286,7 @@ impl Agents<'_> {
         self.0.store().write(|tx| {
             let src = visible(tx, self.0.user_id, id)?;
             let root = src.parent_id.unwrap_or(src.id);
-            let max_version: i64 = tx
-                .query_row("SELECT max(version) FROM agents WHERE id = ?1 OR parent_id = ?1", [uuid_value(root)], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })
-                .map_err(turbocat_store::StoreError::from)?
-                .unwrap_or(src.version);
+            let max_version = lookups::agent_max_version(tx, root)?.unwrap_or(src.version);
             let t = now();
             let copy = Agent {
                 id: new_id(),

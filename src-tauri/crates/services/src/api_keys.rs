@@ -191,14 +191,7 @@ impl ApiKeys<'_> {
             }
             w.1 += 1;
         }
-        self.0.store().write(|tx| {
-            tx.execute(
-                "UPDATE api_keys SET last_used_at = ?2, usage_count = usage_count + 1 WHERE id = ?1",
-                rusqlite::params![uuid_value(k.id), t.to_string()],
-            )
-            .map_err(turbocat_store::StoreError::from)?;
-            Ok::<_, Error>(())
-        })?;
+        self.0.store().write(|tx| Ok::<_, Error>(turbocat_store::queries::lookups::api_key_used(tx, k.id, t)?))?;
         Ok(ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k })
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use turbocat_domain::{validate::Checker, Agent, Error, ErrorCode, FieldError, Result, Template, Timestamp, Uuid};
-use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::queries::{self, lookups, uuid_value, Filter};
 use turbocat_store::row::{self, Table};
 
 pub const FORMAT: &str = "turbocat-bundle";
@@ -70,19 +70,7 @@ impl Services {
         let (agent_ids, workflow_ids, template_ids) = if sel.all {
             self.store().read(|c| -> Result<_> {
                 let ids = |table: &str, owner: &str| -> Result<Vec<Uuid>> {
-                    let mut stmt = c
-                        .prepare(&format!(
-                            "SELECT id FROM {table} WHERE {owner} = ?1 AND deleted_at IS NULL ORDER BY created_at"
-                        ))
-                        .map_err(turbocat_store::StoreError::from)?;
-                    let rows = stmt
-                        .query_map([uuid_value(me)], |r| r.get::<_, String>(0))
-                        .map_err(turbocat_store::StoreError::from)?;
-                    rows.map(|r| {
-                        r.map_err(|e| turbocat_store::StoreError::from(e).into())
-                            .and_then(|s| turbocat_domain::parse_id(&s))
-                    })
-                    .collect()
+                    lookups::owned_ids(c, table, owner, me)?.iter().map(|s| turbocat_domain::parse_id(s)).collect()
                 };
                 Ok((ids("agents", "user_id")?, ids("workflows", "user_id")?, ids("templates", "user_id")?))
             })?
@@ -360,11 +348,7 @@ fn check_rows(b: &mut Bundle, me: Uuid) -> Vec<FieldError> {
 /// Inserts the row, or replaces it when the current user owns a row with that id. Returns
 /// whether it replaced. A row of another user under the same id is a CONFLICT.
 fn upsert_owned<T: Table>(tx: &rusqlite::Connection, r: &T, me: Uuid, table: &str) -> Result<bool> {
-    let owner: Option<Option<String>> = tx
-        .query_row(&format!("SELECT user_id FROM {table} WHERE id = ?1"), [uuid_value(r.id())], |x| x.get(0))
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
-        .map_err(turbocat_store::StoreError::from)?;
+    let owner = lookups::owner_of(tx, table, r.id())?;
     match owner {
         None => {
             row::insert(tx, r)?;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use turbocat_domain::{
     new_id, validate::Checker, Deployment, DeploymentStatus, Environment, Error, HealthStatus, Page, Result, Uuid,
 };
-use turbocat_store::queries::{uuid_value, Filter};
+use turbocat_store::queries::{lookups, uuid_value, Filter};
 use turbocat_store::row;
 
 pub struct Deployments<'a>(pub(crate) &'a Services);
@@ -93,30 +93,16 @@ pub(crate) fn masked(secrets: &SecretBox, mut d: Deployment) -> Deployment {
 /// a push sends do not change (it opens them) and the rows' `updated_at` stays. Reads every
 /// deployment with variables; writes only the rows that had a plain value.
 pub(crate) fn seal_plain_vars(tx: &rusqlite::Connection, secrets: &SecretBox) -> Result<()> {
-    let sealed = (|| -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = tx.prepare("SELECT id, environment_vars FROM deployments WHERE environment_vars <> '{}'")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let mut vars: Json = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or(Json::Null);
-            if secrets.seal_vars(&mut vars) {
-                out.push((r.get(0)?, vars.to_string()));
-            }
+    let mut sealed = Vec::new();
+    for (id, text) in lookups::deployments_with_vars(tx)? {
+        let mut vars: Json = serde_json::from_str(&text).unwrap_or(Json::Null);
+        if secrets.seal_vars(&mut vars) {
+            sealed.push((id, vars.to_string()));
         }
-        Ok(out)
-    })()
-    .map_err(turbocat_store::StoreError::from)?;
-    if sealed.is_empty() {
-        return Ok(());
     }
-    (|| -> rusqlite::Result<()> {
-        tx.execute_batch("UPDATE sync_control SET applying = 1")?;
-        for (id, vars) in &sealed {
-            tx.execute("UPDATE deployments SET environment_vars = ?2 WHERE id = ?1", rusqlite::params![id, vars])?;
-        }
-        tx.execute_batch("UPDATE sync_control SET applying = 0")
-    })()
-    .map_err(turbocat_store::StoreError::from)?;
+    if !sealed.is_empty() {
+        lookups::repair_deployment_vars(tx, &sealed)?;
+    }
     Ok(())
 }
 

@@ -162,23 +162,9 @@ impl Executions<'_> {
             let execution = visible(c, self.0.user_id, id)?;
             let workflow_name = row::get::<Workflow>(c, execution.workflow_id)?.map(|w| w.name).unwrap_or_default();
             // The latest status of each step, from its log rows.
-            let mut stmt = c
-                .prepare_cached(
-                    // The latest row of each step: by time, then id (UUIDv7: insertion
-                    // order), since a step's rows often share a millisecond.
-                    "SELECT step_status, count(*) FROM (
-                        SELECT step_key, step_status, max(created_at || id) FROM execution_logs
-                        WHERE execution_id = ?1 AND step_key IS NOT NULL AND step_status IS NOT NULL
-                        GROUP BY step_key) GROUP BY step_status",
-                )
-                .map_err(turbocat_store::StoreError::from)?;
             let mut counts = StepCounts { total: execution.steps_total, ..Default::default() };
-            let rows = stmt
-                .query_map([uuid_value(id)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-                .map_err(turbocat_store::StoreError::from)?;
             let mut seen = 0;
-            for r in rows {
-                let (status, n) = r.map_err(turbocat_store::StoreError::from)?;
+            for (status, n) in turbocat_store::queries::lookups::step_status_counts(c, id)? {
                 seen += n;
                 match status.parse::<StepStatus>()? {
                     StepStatus::Pending => counts.pending += n,

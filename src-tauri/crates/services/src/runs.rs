@@ -253,14 +253,7 @@ impl Runs<'_> {
     pub fn status(&self, id: Uuid) -> Result<ExecutionStatus> {
         // The status column only: a run polls it every 250 ms, and its input_data can be MBs.
         self.0.store().read(|c| {
-            let mut q = c
-                .prepare_cached("SELECT status FROM executions WHERE id = ?1")
-                .map_err(|e| Error::internal(format!("database error: {e}")))?;
-            let s: Option<String> = q
-                .query_row([uuid_value(id)], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
-                .map_err(|e| Error::internal(format!("database error: {e}")))?;
+            let s = turbocat_store::queries::lookups::execution_status(c, id)?;
             let s = s.ok_or_else(|| Error::not_found("Execution"))?;
             s.parse().map_err(|_| Error::internal(format!("unknown execution status {s:?}")))
         })

@@ -522,14 +522,7 @@ pub fn apply(conn: &rusqlite::Connection) -> Result<SeedReport> {
     let d = data(Timestamp::now());
     let mut report = SeedReport::default();
     for u in &d.users {
-        let email_taken: bool = conn
-            .query_row(
-                "SELECT count(*) FROM users WHERE id = ?1 OR email = ?2",
-                [u.id.to_string(), u.email.clone()],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(turbocat_store::StoreError::from)?
-            > 0;
+        let email_taken = turbocat_store::queries::lookups::user_exists(conn, u.id, &u.email)?;
         if !email_taken {
             row::insert(conn, u)?;
             report.users += 1;

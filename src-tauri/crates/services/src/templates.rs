@@ -189,15 +189,7 @@ impl Templates<'_> {
     pub fn categories(&self) -> Result<Vec<String>> {
         let mut f = Filter::new();
         visibility(&mut f, self.0.user_id);
-        self.0.store().read(|c| {
-            let mut stmt = c
-                .prepare(&format!("SELECT DISTINCT category FROM templates {} ORDER BY category ASC", f.sql()))
-                .map_err(turbocat_store::StoreError::from)?;
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(f.params()), |r| r.get::<_, String>(0))
-                .map_err(turbocat_store::StoreError::from)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>().map_err(turbocat_store::StoreError::from)?)
-        })
+        self.0.store().read(|c| Ok(turbocat_store::queries::lookups::template_categories(c, &f)?))
     }
 
     pub fn get(&self, id: Uuid) -> Result<Template> {
@@ -269,11 +261,7 @@ impl Templates<'_> {
                 Instantiated::Agent(a) => a.id,
                 Instantiated::Workflow(w) => w.workflow.id,
             };
-            tx.execute(
-                "UPDATE templates SET usage_count = usage_count + 1, updated_at = ?2 WHERE id = ?1",
-                rusqlite::params![uuid_value(id), now().to_string()],
-            )
-            .map_err(turbocat_store::StoreError::from)?;
+            turbocat_store::queries::lookups::template_used(tx, id, now())?;
             self.0.audit_row(
                 tx,
                 "template.instantiate",

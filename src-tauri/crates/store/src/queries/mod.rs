@@ -2,6 +2,7 @@
 //! filtered, sorted, paged lists. Per-table queries that need more live in their own module.
 
 pub mod audit;
+pub mod lookups;
 pub mod settings;
 
 use crate::error::StoreResult;

@@ -1,8 +1,12 @@
-//! The contract between the shell and the UI, read from their sources: every command the shell
-//! registers (`generate_handler!` in src-tauri/src/lib.rs) is called by the UI's real backend
-//! (ui/src/ipc/tauri.ts), every command the UI or an end-to-end test calls is registered, and
-//! each call passes exactly the arguments the `#[tauri::command]` function takes (Tauri's
-//! camelCase names), so a renamed or added parameter fails here instead of in the window.
+//! Invariants of ARCHITECTURE.md, checked on the sources:
+//! - SQL against the local file lives in `store`, and beside it only in the places named there
+//!   (sync, which moves rows as stored; the Dashboard's aggregate read model; the benchmarks'
+//!   raw baselines).
+//! - The contract between the shell and the UI: every command the shell registers
+//!   (`generate_handler!` in src-tauri/src/lib.rs) is called by the UI's real backend
+//!   (ui/src/ipc/tauri.ts), every command the UI or an end-to-end test calls is registered, and
+//!   each call passes exactly the arguments the `#[tauri::command]` function takes (Tauri's
+//!   camelCase names), so a renamed or added parameter fails here instead of in the window.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -91,7 +95,8 @@ fn command_args() -> BTreeMap<String, BTreeSet<String>> {
                 .filter_map(|p| {
                     let (arg, ty) = p.split_once(':')?;
                     let injected = ["State<", "AppHandle", "tauri::", "Window", "WebviewWindow"];
-                    (!injected.iter().any(|t| ty.trim().starts_with(t))).then(|| camel(arg.trim().trim_start_matches("mut ")))
+                    (!injected.iter().any(|t| ty.trim().starts_with(t)))
+                        .then(|| camel(arg.trim().trim_start_matches("mut ")))
                 })
                 .collect();
             out.insert(name, args);
@@ -152,5 +157,67 @@ fn the_ui_and_the_shell_agree_on_every_command_and_argument() {
     }
     let e2e = e2e_calls();
     assert!(!e2e.is_empty());
-    assert_eq!(e2e.difference(&registered).collect::<Vec<_>>(), Vec::<&String>::new(), "e2e tests call unknown commands");
+    assert_eq!(
+        e2e.difference(&registered).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "e2e tests call unknown commands"
+    );
+}
+
+/// Where SQL may be written besides `store` (ARCHITECTURE.md, "Invariants").
+const SQL_HOMES: [&str; 4] =
+    ["src-tauri/crates/store/", "src-tauri/crates/sync/", "src-tauri/crates/services/src/stats.rs", "/benches/"];
+
+/// What marks a line as SQL: a statement call of rusqlite, or a statement's first word opening
+/// a string.
+const SQL_MARKS: [&str; 17] = [
+    ".prepare(",
+    ".prepare_cached(",
+    ".execute(",
+    ".execute_batch(",
+    ".query_row(",
+    ".query_map(",
+    ".transaction(",
+    ".transaction_with_behavior(",
+    "\"SELECT ",
+    "\"UPDATE ",
+    "\"INSERT ",
+    "\"DELETE ",
+    "\"CREATE ",
+    "\"DROP ",
+    "\"PRAGMA ",
+    "\"BEGIN",
+    "\"VACUUM ",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn sql_lives_in_store_and_the_places_named_beside_it() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src-tauri"), &mut files);
+    assert!(files.len() > 50, "the sources were not found: {} files", files.len());
+    let mut found = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        if SQL_HOMES.iter().any(|home| rel.contains(home)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if SQL_MARKS.iter().any(|m| line.contains(m)) {
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "SQL outside store (move it to turbocat_store::queries):\n{}", found.join("\n"));
 }

@@ -215,35 +215,42 @@ fn stage(db_path: &Path, source: &Path) -> StoreResult<Partial> {
 /// own connection, so that a file this build refuses to open (say, one from a newer build) can
 /// still be replaced by a good backup.
 pub fn restore_into(db_path: &Path, source: &Path) -> StoreResult<RestoreOutcome> {
-    verify_restore_source(source)?;
-    let before = inspect(source)?;
-    let staged = stage(db_path, source)?;
-    crate::check_is_database_path(db_path)?;
-    let new = !db_path.exists();
-    let mut conn = Connection::open(db_path)?;
-    if new {
-        crate::make_private(db_path);
-    }
-    let outcome = replace_content(&mut conn, db_path, staged.path(), source);
-    drop(conn);
-    drop(staged);
-    let mut outcome = outcome?;
-    outcome.migrated = before.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();
-    Ok(outcome)
+    restore_via(db_path, source, |staged| {
+        crate::check_is_database_path(db_path)?;
+        let new = !db_path.exists();
+        let mut conn = Connection::open(db_path)?;
+        if new {
+            crate::make_private(db_path);
+        }
+        replace_content(&mut conn, db_path, staged, source)
+    })
 }
 
 /// Restore for an open store (the desktop app): through its writer connection, so the app's
 /// own writes queue behind it.
 pub fn restore(store: &crate::Store, source: &Path) -> StoreResult<RestoreOutcome> {
+    restore_via(store.path(), source, |staged| {
+        store.drop_readers();
+        store.with_writer(|conn| {
+            let out = replace_content(conn, store.path(), staged, source);
+            crate::apply_pragmas(conn)?;
+            out
+        })
+    })
+}
+
+/// The one path of both restores: check and stage the source (step 1), then `replace` the
+/// content from the staged copy on the caller's connection (step 2), the staged copy removed
+/// after it.
+fn restore_via(
+    db_path: &Path,
+    source: &Path,
+    replace: impl FnOnce(&Path) -> StoreResult<RestoreOutcome>,
+) -> StoreResult<RestoreOutcome> {
     verify_restore_source(source)?;
     let before = inspect(source)?;
-    let staged = stage(store.path(), source)?;
-    store.drop_readers();
-    let outcome = store.with_writer(|conn| {
-        let out = replace_content(conn, store.path(), staged.path(), source);
-        crate::apply_pragmas(conn)?;
-        out
-    });
+    let staged = stage(db_path, source)?;
+    let outcome = replace(staged.path());
     drop(staged);
     let mut outcome = outcome?;
     outcome.migrated = before.pending().map(|e| format!("V{}__{}", e.version, e.name)).collect();

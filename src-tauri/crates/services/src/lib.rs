@@ -18,7 +18,7 @@ pub mod templates;
 pub mod users;
 pub mod workflows;
 
-pub mod secrets;
+pub use turbocat_store::secrets;
 
 use serde_json::{json, Map, Value as Json};
 use std::path::Path;
@@ -51,12 +51,7 @@ pub struct Services {
     pub first_start_seed: Option<seed::SeedReport>,
 }
 
-/// The `app_settings` key of the local profile's user id (sync re-points it when it adopts the
-/// hosted project's id for the same email).
-pub const CURRENT_USER_KEY: &str = "current_user_id";
-/// The `app_settings` key of the far server's clock offset in milliseconds, measured by sync and
-/// applied to the hybrid clock at open.
-pub const CLOCK_OFFSET_KEY: &str = "clock_offset_ms";
+pub use turbocat_store::queries::settings::{CLOCK_OFFSET_KEY, CURRENT_USER_KEY};
 
 impl Services {
     /// Opens (and migrates) the database, makes sure the local profile exists, and seeds the

@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod migrate;
 pub mod queries;
 pub mod row;
+pub mod secrets;
 
 pub use error::{StoreError, StoreResult};
 pub use migrate::{MigrationState, MigrationStatus};

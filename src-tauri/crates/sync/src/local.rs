@@ -9,8 +9,8 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
-use turbocat_services::secrets::SecretBox;
 use turbocat_store::queries::settings;
+use turbocat_store::secrets::SecretBox;
 use turbocat_store::{Store, StoreError};
 
 /// The `app_settings` key holding what sync remembers about its far side.
@@ -85,13 +85,11 @@ pub fn read<T>(store: &Store, f: impl FnOnce(&Connection) -> Result<T>) -> Resul
 
 /// The local profile's user id.
 pub fn me(conn: &Connection) -> Result<String> {
-    settings::get(conn, turbocat_services::CURRENT_USER_KEY)?.and_then(|v| v.as_str().map(str::to_string)).ok_or_else(
-        || {
-            Error::Local(
-                "the database has no local profile yet: open it with the app or `turbocat db migrate` first".into(),
-            )
-        },
-    )
+    settings::get(conn, settings::CURRENT_USER_KEY)?.and_then(|v| v.as_str().map(str::to_string)).ok_or_else(|| {
+        Error::Local(
+            "the database has no local profile yet: open it with the app or `turbocat db migrate` first".into(),
+        )
+    })
 }
 
 /// The rows of `table` that belong to the user `?1` locally: what a push may send.
@@ -366,7 +364,7 @@ pub fn adopt(store: &Store, t: &SyncTable, far: &[(String, Vec<String>)]) -> Res
             // Rows pointing at it changed too (cascade): they must reach the far side as such.
             mark_children(tx, t.name, far_id)?;
             if t.name == "users" && me_before.as_deref() == Some(local.as_str()) {
-                settings::set(tx, turbocat_services::CURRENT_USER_KEY, &json!(far_id))?;
+                settings::set(tx, settings::CURRENT_USER_KEY, &json!(far_id))?;
             }
             n += 1;
         }

@@ -131,7 +131,11 @@ impl<'s> Session<'s> {
         let target = format!("{}/{}", cfg.login(), schema);
         local::bind_target(store, &target, &tables)?;
         local::write(store, false, false, |tx| {
-            turbocat_store::queries::settings::set(tx, turbocat_services::CLOCK_OFFSET_KEY, &clock_offset_ms.into())?;
+            turbocat_store::queries::settings::set(
+                tx,
+                turbocat_store::queries::settings::CLOCK_OFFSET_KEY,
+                &clock_offset_ms.into(),
+            )?;
             Ok(())
         })?;
         let me = local::read(store, local::me)?;

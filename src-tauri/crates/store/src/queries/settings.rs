@@ -5,6 +5,13 @@ use crate::error::StoreResult;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value as Json;
 
+/// The key of the local profile's user id (sync re-points it when it adopts the hosted
+/// project's id for the same email).
+pub const CURRENT_USER_KEY: &str = "current_user_id";
+/// The key of the far server's clock offset in milliseconds, measured by sync and applied to
+/// the hybrid clock at open.
+pub const CLOCK_OFFSET_KEY: &str = "clock_offset_ms";
+
 pub fn get(conn: &Connection, key: &str) -> StoreResult<Option<Json>> {
     let raw: Option<String> =
         conn.query_row("SELECT value FROM app_settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;

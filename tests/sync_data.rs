@@ -568,3 +568,60 @@ fn deployment_secrets_arrive_sealed_and_leave_plain() {
     assert_eq!(b.reopen().deployments().reveal_var(id, "API_TOKEN").unwrap(), "LOCAL-SECRET-7");
     assert!(!file_text(&b).contains("LOCAL-SECRET-7") && !file_text(&b).contains("FAR-PLAINTEXT-SECRET-42"));
 }
+
+/// The sync service both front ends use (issue 11): the connection form's checks, the saved
+/// connection without a password, testing it, one sync at a time with its last outcome, and
+/// disconnecting.
+#[test]
+fn the_sync_service_saves_tests_runs_one_at_a_time_and_disconnects() {
+    use turbocat_sync::service::{self, PasswordStore, SyncConnectionInput};
+    let url = far_db();
+    let a = seeded();
+    let store = a.svc.store();
+    let svc = turbocat_sync::SyncService::default();
+    let form = |schema: Option<&str>, every: Option<u32>| SyncConnectionInput {
+        url: url.clone(),
+        schema: schema.map(str::to_string),
+        every_minutes: every,
+        ..Default::default()
+    };
+    for (input, field) in [(form(Some("no spaces!"), None), "schema"), (form(None, Some(0)), "everyMinutes")] {
+        let e = svc.save(store, &input).unwrap_err();
+        assert_eq!((e.code, e.fields[0].field.as_str()), (turbocat_domain::ErrorCode::ValidationError, field));
+    }
+    assert!(svc.settings(store).unwrap().connection.is_none(), "a refused form saves nothing");
+    let e = svc.saved_config(store).unwrap_err();
+    assert_eq!(e.fields[0].field, "url", "{e:?}");
+
+    let saved = svc.save(store, &form(Some("public"), Some(30))).unwrap();
+    let connection = saved.connection.unwrap();
+    assert_eq!((connection.url.as_str(), connection.every_minutes), (url.as_str(), Some(30)));
+    assert_eq!(saved.password, PasswordStore::None);
+    assert_eq!(turbocat_sync::SyncService::every_minutes(store), Some(30));
+    let cfg = svc.saved_config(store).unwrap();
+    let tested = block_on(service::test(&cfg)).unwrap();
+    assert!(tested.report.compatible && !tested.empty, "{:?}", tested.report);
+
+    let flight = svc.start().unwrap();
+    let e = svc.start().err().expect("a second sync is refused while one runs");
+    assert_eq!(e.code, turbocat_domain::ErrorCode::Conflict);
+    assert!(svc.settings(store).unwrap().running);
+    let out = block_on(turbocat_sync::session::run(
+        &cfg,
+        store,
+        Options::default(),
+        turbocat_sync::Direction::Both,
+        &mut |_| {},
+    ))
+    .map_err(turbocat_domain::Error::from);
+    drop(flight);
+    let last = svc.finished(false, &out);
+    assert!(last.outcome.is_some() && last.error.is_none(), "{last:?}");
+    let settings = svc.settings(store).unwrap();
+    assert!(!settings.running && settings.last.is_some_and(|l| l.outcome.is_some()));
+    assert!(svc.start().is_ok(), "the next sync may start once the first ended");
+
+    let gone = svc.disconnect(store).unwrap();
+    assert!(gone.connection.is_none());
+    assert_eq!(gone.status.pending_total, 0, "what was synced stays synced");
+}

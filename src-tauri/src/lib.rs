@@ -60,7 +60,7 @@ pub fn run() {
             app.manage(runner);
             app.manage(database);
             // Sync with a hosted project: the background schedule, if a saved connection asks.
-            app.manage(Arc::new(commands::sync::SyncRunner::default()));
+            app.manage(Arc::new(turbocat_sync::service::SyncService::default()));
             commands::sync::schedule_at_start(app.handle());
             Ok(())
         })

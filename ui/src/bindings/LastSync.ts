@@ -3,7 +3,7 @@ import type { Error } from "./Error";
 import type { SyncOutcome } from "./SyncOutcome";
 
 /**
- * How the last sync of this app run ended.
+ * How the last sync of this process ended.
  */
 export type LastSync = { finishedAt: string, 
 /**

@@ -17,8 +17,8 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use turbocat_domain::Error;
-use turbocat_sync::{SyncConfig, Urls};
+use turbocat_domain::{Error, ErrorCode};
+use turbocat_sync::{Direction, SyncConfig, SyncService, Urls};
 
 /// `turbocat sync [OPTIONS]` pulls then pushes; the subcommands do one part.
 #[derive(Args, Debug)]
@@ -101,8 +101,13 @@ fn config(a: &FarArgs, db: &Path) -> Result<SyncConfig, Failure> {
     let mut cfg = match url {
         Some(url) => SyncConfig::parse(&url).map_err(failure)?,
         None => {
+            // The app's password policy (keychain; a password only in the app's memory is not
+            // reachable from here).
             let saved = if db.exists() {
-                turbocat_sync::session::saved_config(open_services(db)?.store()).map_err(failure)?
+                SyncService::default().saved(open_services(db)?.store()).map_err(|error| {
+                    let code = if error.code == ErrorCode::ValidationError { EXIT_USAGE } else { EXIT_FAILED };
+                    Failure { code, error }
+                })?
             } else {
                 None
             };
@@ -131,11 +136,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub(crate) fn sync(args: SyncArgs, db: &Path, json: bool) -> CliResult {
     let cmd = match args.command {
         Some(c) => c,
-        None => return transfer(args.run, db, json, true, true),
+        None => return transfer(args.run, db, json, Direction::Both),
     };
     match cmd {
-        SyncCommand::Push(a) => transfer(a, db, json, true, false),
-        SyncCommand::Pull(a) => transfer(a, db, json, false, true),
+        SyncCommand::Push(a) => transfer(a, db, json, Direction::PushOnly),
+        SyncCommand::Pull(a) => transfer(a, db, json, Direction::PullOnly),
         SyncCommand::Status => {
             let services = open_services(db)?;
             let st = turbocat_sync::session::status(services.store()).map_err(failure)?;
@@ -255,7 +260,7 @@ fn per_table(rows: &BTreeMap<String, u64>) -> String {
 }
 
 /// Pull then push (either may be off): one session, one compatibility check.
-fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliResult {
+fn transfer(a: RunArgs, db: &Path, json: bool, direction: Direction) -> CliResult {
     let cfg = config(&a.far, db)?;
     let services = open_services(db)?;
     let opts = turbocat_sync::Options { batch: a.batch as usize, reconcile: a.reconcile, ..Default::default() };
@@ -280,7 +285,7 @@ fn transfer(a: RunArgs, db: &Path, json: bool, push: bool, pull: bool) -> CliRes
         bar.set_position(p.rows);
     };
     let outcome = runtime()?
-        .block_on(turbocat_sync::session::run(&cfg, services.store(), opts, pull, push, &mut on_progress))
+        .block_on(turbocat_sync::session::run(&cfg, services.store(), opts, direction, &mut on_progress))
         .map_err(failure)?;
     bar.finish_and_clear();
     if json {

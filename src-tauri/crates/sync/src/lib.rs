@@ -13,12 +13,14 @@ pub mod config;
 pub mod local;
 pub mod schema;
 pub mod secret;
+pub mod service;
 pub mod session;
 
 pub use check::{check, Finding, FindingKind, Report};
 pub use config::{split_password, PoolerMode, SyncConfig, TlsMode, Urls};
 pub use local::{Conflict, LocalStatus, SavedConnection};
-pub use session::{Options, Outcome, Phase, Progress, Pulled, Pushed, Session};
+pub use service::SyncService;
+pub use session::{Direction, Options, Outcome, Phase, Progress, Pulled, Pushed, Session};
 /// The client crate, for callers that run their own statements (tests, later sync code).
 pub use tokio_postgres;
 
@@ -53,6 +55,10 @@ pub enum Error {
     /// The OS keychain could not keep or give the password.
     #[error("{0}")]
     Keychain(String),
+    /// A failure of the local side with its own code (the store's, the secret box's), kept as
+    /// it is rather than worded again.
+    #[error("{}", .0.message)]
+    Domain(turbocat_domain::Error),
 }
 
 /// A sync failure as the app and the CLI's `--json` report it: settings that do not work are
@@ -69,6 +75,7 @@ impl From<Error> for turbocat_domain::Error {
             }
             Error::Refused(_) | Error::Incompatible(_) => turbocat_domain::Error::new(ErrorCode::Conflict, message),
             Error::Db(_) | Error::Local(_) => turbocat_domain::Error::new(ErrorCode::Internal, message),
+            Error::Domain(e) => e,
         }
     }
 }
@@ -203,4 +210,23 @@ pub async fn init(client: &mut Client, schema: &str) -> Result<()> {
 /// `"name"` with inner quotes doubled.
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::Error;
+    use turbocat_domain::ErrorCode;
+
+    #[test]
+    fn a_local_failure_keeps_its_code_and_message() {
+        let refused = turbocat_store::StoreError::Refused("This database was made by a newer build".into());
+        let back: turbocat_domain::Error = Error::from(refused).into();
+        assert_eq!(
+            (back.code, back.message.as_str()),
+            (ErrorCode::BadRequest, "This database was made by a newer build")
+        );
+        let field = turbocat_domain::Error::validation_field("id", "Invalid id format");
+        let back: turbocat_domain::Error = Error::from(field.clone()).into();
+        assert_eq!(back, field);
+    }
 }

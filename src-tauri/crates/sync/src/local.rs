@@ -18,7 +18,7 @@ pub const STATE_KEY: &str = "sync";
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
-        Error::Local(e.to_string())
+        Error::Domain(e.into())
     }
 }
 impl From<rusqlite::Error> for Error {
@@ -28,7 +28,7 @@ impl From<rusqlite::Error> for Error {
 }
 impl From<turbocat_domain::Error> for Error {
     fn from(e: turbocat_domain::Error) -> Self {
-        Error::Local(e.to_string())
+        Error::Domain(e)
     }
 }
 

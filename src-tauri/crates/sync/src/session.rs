@@ -675,19 +675,26 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
+/// Which way one sync goes: a whole sync pulls, then pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Both,
+    PullOnly,
+    PushOnly,
+}
+
 /// One sync: open (connect, check, bind), then pull and/or push, then the local status.
 pub async fn run(
     cfg: &SyncConfig,
     store: &Store,
     opts: Options,
-    pull: bool,
-    push: bool,
+    direction: Direction,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let mut s = Session::open(cfg, store, opts).await?;
-    let pulled = if pull { Some(s.pull(progress).await?) } else { None };
-    let pushed = if push { Some(s.push(progress).await?) } else { None };
+    let pulled = if direction != Direction::PushOnly { Some(s.pull(progress).await?) } else { None };
+    let pushed = if direction != Direction::PullOnly { Some(s.push(progress).await?) } else { None };
     let st = status(store)?;
     Ok(Outcome {
         schema: s.report.schema.clone(),

@@ -1,4 +1,4 @@
-//! Re-run (`spec/engine.md`, "Triggers"): a finished execution run again with the same input, and
+//! Re-run (`docs/engine.md`, "Triggers"): a finished execution run again with the same input, and
 //! from its failed step with the outputs of the steps before it reused — through the engine and
 //! through `turbocat run --rerun`.
 

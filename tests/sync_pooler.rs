@@ -1,6 +1,6 @@
 //! Sync through a transaction-mode pooler: a real PgBouncer (tests/support/pgbouncer.rs) in
 //! front of the test Postgres, reached with a Prisma-style `?pgbouncer=true` URL. `sync init` and
-//! `sync check` work through it (unnamed statements only), and the fact of sync.md that makes
+//! `sync check` work through it (unnamed statements only), and the fact of docs/sync.md that makes
 //! this matter holds: a named prepared statement reused in a later transaction can land on
 //! another server connection, where it does not exist.
 

@@ -49,7 +49,7 @@ describe('Deployments', () => {
     await browser.keys('n');
     await $('aside[role="dialog"]').waitForDisplayed();
 
-    // The name has the focus. Without a target, the rules.md message shows on the target field.
+    // The name has the focus. Without a target, the docs/rules.md message shows on the target field.
     await browser.keys(NAME);
     await $('//label[span[normalize-space(.)="Environment"]]/select').selectByAttribute('value', 'STAGING');
     await $('//button[@type="submit"]').click();

@@ -1,6 +1,6 @@
 // The workflow builder's canvas in the real window: a three-step workflow built by drawing
 // edges between node handles with WebDriver pointer actions and saved with Ctrl+S (the database
-// holds the steps and dependsOn); a back edge that closes a cycle shows the rules.md message
+// holds the steps and dependsOn); a back edge that closes a cycle shows the docs/rules.md message
 // and is refused on save; a `{{…}}` reference to a downstream step is marked on its node by
 // the backend's check and refused on save; and a 100-step workflow opens on the canvas quickly.
 

@@ -1,6 +1,6 @@
 // The Deployments page: a searchable list filtered by status and environment, paged; the
 // create/edit panel; start and stop per the state machine (a button is enabled only where
-// rules.md allows it); delete with confirmation. Form logic lives in pages/deployments/*.ts,
+// docs/rules.md allows it); delete with confirmation. Form logic lives in pages/deployments/*.ts,
 // rules in Rust.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, toCommandError } from '../ipc';

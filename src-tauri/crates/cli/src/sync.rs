@@ -1,4 +1,4 @@
-//! `turbocat sync …`: the far database of a hosted Turbocat project (../shared/spec/sync.md).
+//! `turbocat sync …`: the far database of a hosted Turbocat project (docs/sync.md).
 //! `init`, `check`, `push`, `pull`, plain `sync` (pull, then push), `status`, `conflicts` and
 //! `restore`. The connection is `--url`, else `DIRECT_URL` or `DATABASE_URL` from the
 //! environment or the `.env` file (`--env-file`, default `./.env`). Long transfers draw a

@@ -1,4 +1,4 @@
-//! The hybrid clock that stamps `updated_at` (spec/sync.md): the later of now plus the server
+//! The hybrid clock that stamps `updated_at` (docs/sync.md): the later of now plus the server
 //! offset and the last stamp plus 1 ms. Stamps are monotonic in this process and, once a sync has measured
 //! the far server's offset, comparable with the stamps the hosted project writes, so that last
 //! writer wins by `updated_at` picks the edit that really came last.

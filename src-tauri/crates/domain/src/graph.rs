@@ -1,4 +1,4 @@
-//! Graph checks of a workflow's steps (`spec/rules.md`, "Graph checks"), in the stated order
+//! Graph checks of a workflow's steps (`docs/rules.md`, "Graph checks"), in the stated order
 //! and with the stated messages. Edges point from a step to the steps it depends on.
 
 use crate::error::{Error, FieldError, Result};

@@ -1,5 +1,5 @@
 //! The Turbocat domain: the ten models, their enums, ids, timestamps, errors and the pure
-//! validation rules of `spec/rules.md`. No I/O lives here, so every layer above can share it.
+//! validation rules of `docs/rules.md`. No I/O lives here, so every layer above can share it.
 
 pub mod clock;
 pub mod enums;

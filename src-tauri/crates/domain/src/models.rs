@@ -1,5 +1,5 @@
 //! The ten models, one struct per table with every column of the hosted schema
-//! (`spec/turbocat-schema.md`). Field names serialize as the Prisma/API camelCase names.
+//! (`docs/schema.md`). Field names serialize as the Prisma/API camelCase names.
 //! Nullable columns are `Option`, including the nullable `TEXT[]` lists, so that a row pulled
 //! from the hosted side round-trips without loss.
 

@@ -1,4 +1,4 @@
-//! Field rules shared by every service (`spec/rules.md`, "Common fields" and per-model limits).
+//! Field rules shared by every service (`docs/rules.md`, "Common fields" and per-model limits).
 //! A [`Checker`] collects every field problem of one request, so the caller sees them all at once.
 
 use crate::error::{Error, FieldError, Result};

@@ -70,7 +70,7 @@ fn step(
     }
 }
 
-/// An active workflow with these steps. The services allow 100 steps (rules.md); larger graphs
+/// An active workflow with these steps. The services allow 100 steps (docs/rules.md); larger graphs
 /// (an import, a synced file) are written straight through the store, as they would arrive.
 fn workflow_with(svc: &Services, name: &str, steps: impl FnOnce(Uuid) -> Vec<WorkflowStep>) -> Uuid {
     let w = svc

@@ -1,4 +1,4 @@
-//! The workflow engine (`spec/engine.md`): runs workflows for real, offline, with no Tauri.
+//! The workflow engine (`docs/engine.md`): runs workflows for real, offline, with no Tauri.
 //!
 //! - [`runner`]: the [`Engine`] handle (start, cancel, events), the scheduler and step kinds.
 //! - [`events`]: the typed [`RunEvent`] stream.

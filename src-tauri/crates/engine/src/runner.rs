@@ -34,7 +34,7 @@ use turbocat_services::Services;
 /// The engine's settings.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
-    /// Independent ready steps run at once up to this many (engine.md: default 4).
+    /// Independent ready steps run at once up to this many (docs/engine.md: default 4).
     pub concurrency: usize,
     /// A run's global time limit (default 30 minutes); a workflow may set its own in
     /// `definition.timeoutMs`.
@@ -53,7 +53,7 @@ pub struct EngineConfig {
     pub input_limit: usize,
     /// How often a run checks whether its execution was ended from outside.
     pub poll_interval: Duration,
-    /// How deep workflow agents may nest child executions (engine.md: default 5); a child
+    /// How deep workflow agents may nest child executions (docs/engine.md: default 5); a child
     /// beyond it is refused before its execution is created.
     pub max_depth: usize,
 }
@@ -176,7 +176,7 @@ impl Engine {
         self.start_with(req, parents, None).await
     }
 
-    /// Runs a finished execution again (`spec/engine.md`, "Triggers") as a new execution of the
+    /// Runs a finished execution again (`docs/engine.md`, "Triggers") as a new execution of the
     /// same workflow with the same `input_data`, trigger `manual`, and
     /// `trigger_data: {"rerunOf": <original id>, "fromFailedStep": bool}`. With
     /// `from_failed_step` (an execution that did not complete), the steps that completed in

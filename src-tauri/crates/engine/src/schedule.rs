@@ -1,4 +1,4 @@
-//! Schedules (`spec/engine.md`, "Triggers"): enabled cron workflows run on time, in their time
+//! Schedules (`docs/engine.md`, "Triggers"): enabled cron workflows run on time, in their time
 //! zone, while the app runs, as executions with trigger `scheduled`.
 //!
 //! [`Scheduler`] is the pure part, driven by the times it is given (tests use a controllable

@@ -1,5 +1,5 @@
 //! Agents: create, get, list, update, soft delete, duplicate-as-version, versions
-//! (`rules.md`, "Agents").
+//! (`docs/rules.md`, "Agents").
 
 use crate::list::{nullable, ListParams};
 use crate::{changes, not_found, now, snapshot, Services};

@@ -1,5 +1,5 @@
 //! API keys: create (the plain key returned once; only its SHA-256 and a display prefix kept),
-//! list, revoke, verify with scopes and a per-key rate limit (`rules.md`, "API keys").
+//! list, revoke, verify with scopes and a per-key rate limit (`docs/rules.md`, "API keys").
 
 use crate::list::ListParams;
 use crate::{not_found, now, Services};

@@ -1,5 +1,5 @@
 //! Deployments: create (exactly one target), update, the state machine, soft delete;
-//! environment variables sealed at rest and masked on read (`rules.md`, "Deployments").
+//! environment variables sealed at rest and masked on read (`docs/rules.md`, "Deployments").
 
 use crate::list::{nullable, ListParams};
 use crate::secrets::{mask, SecretBox};

@@ -1,5 +1,5 @@
 //! Executions: create (only an active workflow with steps), get with step counts, list, logs,
-//! cancel (`rules.md`, "Executions"). Running them is the engine's work; this module holds the
+//! cancel (`docs/rules.md`, "Executions"). Running them is the engine's work; this module holds the
 //! rows and the rules every caller shares.
 
 use crate::list::ListParams;
@@ -80,7 +80,7 @@ fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Execution>
     Ok(e)
 }
 
-/// Workflow counters after a finished execution, in the caller's transaction (`rules.md`,
+/// Workflow counters after a finished execution, in the caller's transaction (`docs/rules.md`,
 /// "Counters"). Only completed and failed/timed-out runs count as successes or failures.
 pub(crate) fn count_finished(conn: &rusqlite::Connection, e: &Execution) -> Result<()> {
     let Some(mut w) = row::get::<Workflow>(conn, e.workflow_id)? else { return Ok(()) };
@@ -232,7 +232,7 @@ impl Executions<'_> {
         self.0.store().write(|tx| Ok(row::insert_many(tx, logs.iter())?))
     }
 
-    /// Cancels a pending or running execution (`rules.md`).
+    /// Cancels a pending or running execution (`docs/rules.md`).
     pub fn cancel(&self, id: Uuid) -> Result<Execution> {
         self.0.store().write(|tx| {
             let before = visible(tx, self.0.user_id, id)?;

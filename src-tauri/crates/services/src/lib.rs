@@ -1,5 +1,5 @@
 //! The service layer: the one set of functions the desktop UI, the CLI and any local API call.
-//! Every rule of `spec/rules.md` is enforced here, once, and reaches the caller as a coded
+//! Every rule of `docs/rules.md` is enforced here, once, and reaches the caller as a coded
 //! [`Error`]. Every write is one store transaction that also writes its audit row.
 
 pub mod agents;

@@ -1,4 +1,4 @@
-//! Paging, sorting, search and tag parameters shared by every list (`rules.md`, "Lists").
+//! Paging, sorting, search and tag parameters shared by every list (`docs/rules.md`, "Lists").
 
 use serde::{Deserialize, Serialize};
 use turbocat_domain::{validate::Checker, Page, Result, Uuid};

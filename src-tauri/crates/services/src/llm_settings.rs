@@ -1,4 +1,4 @@
-//! The llm agent's endpoint (`spec/engine.md`, "Agents"): an OpenAI-compatible
+//! The llm agent's endpoint (`docs/engine.md`, "Agents"): an OpenAI-compatible
 //! chat-completions server's base URL and model, kept in the local `app_settings` table (key
 //! `llm`, never synced or exported). The key is not kept here: it comes from the environment
 //! (the variable `api_key_env` names, else `TURBOCAT_LLM_API_KEY`, else `OPENAI_API_KEY`),

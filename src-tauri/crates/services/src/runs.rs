@@ -1,4 +1,4 @@
-//! What the workflow engine records (`spec/engine.md`, "What is recorded"): the plan it reads,
+//! What the workflow engine records (`docs/engine.md`, "What is recorded"): the plan it reads,
 //! the execution row through pending → running → terminal, step logs, and the final status with
 //! the counters of the workflow and of each agent that ran a step, in one transaction. Also the
 //! recovery at open: runs left pending or running by a process that is gone are marked failed
@@ -151,7 +151,7 @@ pub fn run_log(execution_id: Uuid, level: LogLevel, message: impl Into<String>, 
     }
 }
 
-/// Agent counters after the steps they ran (`rules.md`, "Counters"), in the caller's
+/// Agent counters after the steps they ran (`docs/rules.md`, "Counters"), in the caller's
 /// transaction: each use in turn, as if counted one by one, but each agent read and written
 /// once (a run of 10,000 steps of one agent is one update, not 10,000).
 fn count_agents(conn: &rusqlite::Connection, uses: &[AgentUse], at: turbocat_domain::Timestamp) -> Result<()> {
@@ -299,7 +299,7 @@ impl Runs<'_> {
         })
     }
 
-    /// What a re-run of execution `id` needs (`spec/engine.md`, "Triggers"): the original row
+    /// What a re-run of execution `id` needs (`docs/engine.md`, "Triggers"): the original row
     /// (visible to the current user, finished) and the steps that completed in it, each with its
     /// output from `output_data` when it was kept whole (not a truncated preview).
     pub fn rerun_source(&self, id: Uuid) -> Result<RerunSource> {

@@ -1,6 +1,6 @@
 //! Templates: list (visibility, filters, default sort by usage), categories, get, instantiate
 //! agent and workflow templates (with their steps), save an agent or workflow as a template,
-//! rate (`rules.md`, "Templates").
+//! rate (`docs/rules.md`, "Templates").
 
 use crate::agents::CreateAgent;
 use crate::list::ListParams;

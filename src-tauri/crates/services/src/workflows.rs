@@ -1,5 +1,5 @@
 //! Workflows and their steps: create with steps, get with steps, list, update with a step diff,
-//! soft delete, graph validation (`rules.md`, "Workflows and steps"). A workflow and its steps
+//! soft delete, graph validation (`docs/rules.md`, "Workflows"). A workflow and its steps
 //! are always written in one transaction, and the graph checks always run on the whole
 //! resulting step set, never on the changed steps alone.
 

@@ -1,4 +1,4 @@
-//! The compatibility check of sync.md, run before every sync: the far catalog (columns, types,
+//! The compatibility check of docs/sync.md, run before every sync: the far catalog (columns, types,
 //! lengths, precision, nullability, defaults, enum labels) compared with what the app writes.
 //! Blocking: a missing table or column, a different type, a missing enum label, a NOT NULL column
 //! where the app may write NULL, an extra NOT NULL column without a default. Allowed with a

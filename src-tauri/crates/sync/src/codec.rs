@@ -1,7 +1,7 @@
 //! How each column travels between the local SQLite file and the far Postgres.
 //!
 //! Every value crosses as text (or NULL) with an explicit cast on the far side, so one statement
-//! shape serves every table, enum columns need no client-side type (sync.md: enums travel as text
+//! shape serves every table, enum columns need no client-side type (docs/sync.md: enums travel as text
 //! with a cast), and every statement works through a transaction pooler. Local storage follows
 //! the store: booleans as 0/1, the rating as hundredths, arrays as JSON text, timestamps as
 //! `YYYY-MM-DDTHH:MM:SS.sssZ`.
@@ -59,7 +59,7 @@ pub struct SyncTable {
     pub natural_key: &'static [&'static str],
 }
 
-/// Push order, parents first (sync.md); deletes go in the reverse order.
+/// Push order, parents first (docs/sync.md); deletes go in the reverse order.
 pub const PUSH_ORDER: [&str; 10] = [
     "users",
     "agents",
@@ -126,7 +126,7 @@ impl SyncTable {
         self.cols.iter().map(|c| quote_ident(c.name)).collect::<Vec<_>>().join(", ")
     }
 
-    /// The batch upsert (sync.md): one `text[]` parameter per column, cast on the far side;
+    /// The batch upsert (docs/sync.md): one `text[]` parameter per column, cast on the far side;
     /// last writer wins by `updated_at`, counters never lowered, the far side's own columns
     /// never overwritten. Returns the ids it inserted or updated; a missing id lost to a newer
     /// far row. Append-only tables return nothing: their push needs no answer per row, and

@@ -28,7 +28,7 @@ const PASSED: &[&str] = &[
     "load_balance_hosts",
 ];
 
-/// How the far side pools connections (sync.md: Supabase's pooler runs session mode on 5432 and
+/// How the far side pools connections (docs/sync.md: Supabase's pooler runs session mode on 5432 and
 /// transaction mode on 6543). In transaction mode no named prepared statements and no COPY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]

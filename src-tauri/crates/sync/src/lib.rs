@@ -1,4 +1,4 @@
-//! Optional sync with a hosted Turbocat project's Postgres (../shared/spec/sync.md). No Tauri.
+//! Optional sync with a hosted Turbocat project's Postgres (docs/sync.md). No Tauri.
 //!
 //! The connection ([`config`]: URLs, Prisma parameters, pooler mode, TLS), [`connect`], the
 //! schema choice ([`detect_schema`]), bootstrapping an empty schema ([`init`]), the compatibility
@@ -160,7 +160,7 @@ fn tls_config(cfg: &SyncConfig) -> Result<rustls::ClientConfig> {
 }
 
 /// The schema to use: the URL's `schema=` when given; otherwise `backend` when it holds the
-/// `users` table and `public` does not; otherwise `public` (turbocat-schema.md).
+/// `users` table and `public` does not; otherwise `public` (docs/schema.md).
 pub async fn detect_schema(client: &Client, cfg: &SyncConfig) -> Result<String> {
     if let Some(s) = &cfg.schema {
         return Ok(s.clone());

@@ -1,5 +1,5 @@
 //! What the app writes on the far side: the ten tables' columns with their types and
-//! nullability, and the enums' labels (turbocat-schema.md). The compatibility check compares the
+//! nullability, and the enums' labels (docs/schema.md). The compatibility check compares the
 //! far catalog with this; `migrations/postgres/V1__init.sql` creates exactly this (a test checks
 //! that a fresh init reports nothing).
 

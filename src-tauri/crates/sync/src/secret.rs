@@ -1,4 +1,4 @@
-//! The far password in the OS keychain (sync.md: never in SQLite or a log): the macOS
+//! The far password in the OS keychain (docs/sync.md: never in SQLite or a log): the macOS
 //! Keychain, the Windows Credential Manager, or on Linux the Secret Service (GNOME Keyring,
 //! KWallet). One entry per far login, named by [`account`]; the saved connection in SQLite
 //! holds the URL without its password.

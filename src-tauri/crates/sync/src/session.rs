@@ -28,13 +28,13 @@ pub const RECONCILE_EVERY_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Rows per far statement or COPY transaction (sync.md: 1,000–5,000); a cut connection
+    /// Rows per far statement or COPY transaction (docs/sync.md: 1,000–5,000); a cut connection
     /// replays at most one batch.
     pub batch: usize,
     /// Compare id sets now, whatever the time since the last comparison.
     pub reconcile: bool,
     /// On a session connection (not through a transaction pooler), a batch of at least this
-    /// many rows goes up by COPY in one transaction (sync.md's initial upload; see
+    /// many rows goes up by COPY in one transaction (docs/sync.md's initial upload; see
     /// `upsert_copied`); smaller batches take the parameter-array upsert.
     pub copy_min_rows: usize,
 }

@@ -1,6 +1,6 @@
 // The in-memory executions: three sample runs of a three-step pipeline (completed, failed with
 // a skipped step, still running) with the log rows the engine writes, so the history, the
-// timeline and the logs can be previewed; cancel as rules.md says. Illustrative only.
+// timeline and the logs can be previewed; cancel as docs/rules.md says. Illustrative only.
 import type { Execution } from '../../bindings/Execution';
 import type { ExecutionLog } from '../../bindings/ExecutionLog';
 import type { ExecutionStatus } from '../../bindings/ExecutionStatus';

@@ -1,5 +1,5 @@
 // The in-memory workflows: two sample workflows with steps, enough of the rules (names, the
-// graph checks with their rules.md messages, the whole-step-set save) that the builder can be
+// graph checks with their docs/rules.md messages, the whole-step-set save) that the builder can be
 // previewed; the real rules live in Rust. Next run times need the app (croner in Rust).
 import type { WorkflowsApi } from '../backend';
 import type { StepInput } from '../../bindings/StepInput';
@@ -108,7 +108,7 @@ function refuse(message: string, fields: string[]): never {
   return fail('BAD_REQUEST', message, fields.map((field) => ({ field, message })));
 }
 
-/** The field checks the builder can trip over, then the four graph checks of rules.md in order. */
+/** The field checks the builder can trip over, then the four graph checks of docs/rules.md in order. */
 function checkSteps(list: readonly StepInput[]) {
   const fields: FieldError[] = [];
   list.forEach((s, i) => {

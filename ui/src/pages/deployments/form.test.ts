@@ -70,7 +70,7 @@ describe('the state machine', () => {
 });
 
 describe('creating', () => {
-  it('needs exactly one target, with the messages of rules.md on the target field', () => {
+  it('needs exactly one target, with the messages of docs/rules.md on the target field', () => {
     const none = buildCreateInput(filled({ workflowId: '' }));
     expect(none).toEqual({ ok: false, errors: { target: TARGET_MISSING } });
     expect(TARGET_MISSING).toBe('Either workflowId or agentId must be provided');

@@ -1,7 +1,7 @@
 // The create/edit form of a deployment as plain data: the state machine's allowed actions, the
 // form from a deployment, the form to a CreateDeployment or to the UpdateDeployment diff, and
 // backend field errors onto form fields. No React here, so all of it is unit-tested
-// (form.test.ts). The rules themselves live in Rust (services/src/deployments.rs, rules.md
+// (form.test.ts). The rules themselves live in Rust (services/src/deployments.rs, docs/rules.md
 // "Deployments"); the form only repeats the ones it can see, with the same messages.
 import type { CreateDeployment } from '../../bindings/CreateDeployment';
 import type { Deployment } from '../../bindings/Deployment';
@@ -16,7 +16,7 @@ export const STATUSES: readonly DeploymentStatus[] = ['STOPPED', 'STARTING', 'RU
 /** What a stored variable's value looks like: it is never sent back, not even masked. */
 export const MASK = '••••';
 
-/** The target rule's messages, exactly as rules.md and the service word them. */
+/** The target rule's messages, exactly as docs/rules.md and the service word them. */
 export const TARGET_MISSING = 'Either workflowId or agentId must be provided';
 export const TARGET_BOTH = 'Cannot deploy both a workflow and an agent. Provide only one.';
 
@@ -26,7 +26,7 @@ export const RESOURCES = {
 } as const;
 export type ResourceKey = keyof typeof RESOURCES;
 
-// The state machine (rules.md): start from stopped or failed; stop from running, starting or
+// The state machine (docs/rules.md): start from stopped or failed; stop from running, starting or
 // maintenance. backend.deploymentsStart/Stop run both steps of each transition.
 const STARTABLE: readonly DeploymentStatus[] = ['STOPPED', 'FAILED'];
 const STOPPABLE: readonly DeploymentStatus[] = ['RUNNING', 'STARTING', 'MAINTENANCE'];
@@ -158,7 +158,7 @@ function parseResource(form: DeploymentForm, key: ResourceKey, errors: FormError
 
 export type Parsed<T> = { ok: true; input: T } | { ok: false; errors: FormErrors };
 
-/** The create input, with only what the user filled in; exactly one target (rules.md). */
+/** The create input, with only what the user filled in; exactly one target (docs/rules.md). */
 export function buildCreateInput(form: DeploymentForm): Parsed<CreateDeployment> {
   const errors: FormErrors = {};
   const name = form.name.trim();

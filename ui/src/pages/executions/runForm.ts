@@ -1,5 +1,5 @@
 // The inputs form of the Run dialog: the inputs a workflow declares (`definition.inputs`:
-// name → {type, required, default}, spec/engine.md), their form values as text, and the run's
+// name → {type, required, default}, docs/engine.md), their form values as text, and the run's
 // input object built from them with the same checks the engine makes (it checks again).
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 

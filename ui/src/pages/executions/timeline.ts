@@ -1,4 +1,4 @@
-// The per-step timeline of an execution, computed from its log rows (engine.md, "What is
+// The per-step timeline of an execution, computed from its log rows (docs/engine.md, "What is
 // recorded": every step's rows carry step_started_at, step_completed_at and step_duration_ms):
 // one bar per step, placed on the run's time axis in percent, with the step's latest status.
 // No React here, so the geometry is unit-tested (timeline.test.ts).
@@ -26,7 +26,7 @@ export interface StepBar {
   /** Position on the axis, in percent of its width. */
   left: number;
   width: number;
-  /** How many retries were logged (engine.md: each retry of a step is a warn row). */
+  /** How many retries were logged (docs/engine.md: each retry of a step is a warn row). */
   retries: number;
 }
 

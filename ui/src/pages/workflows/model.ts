@@ -23,7 +23,7 @@ export const ON_ERROR: readonly ErrorHandling[] = ['FAIL', 'CONTINUE', 'RETRY'];
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['DRAFT', 'ACTIVE', 'INACTIVE', 'ARCHIVED'];
 export const INPUT_TYPES = ['string', 'number', 'boolean', 'object', 'array'] as const;
 
-/** The service's defaults (rules.md), used for new steps. */
+/** The service's defaults (docs/rules.md), used for new steps. */
 export const STEP_DEFAULTS = { retryCount: 0, retryDelayMs: 1000, timeoutMs: 30000, onError: 'FAIL' as ErrorHandling };
 
 /** One `name → value` row of a step's inputs or outputs; `json` rows hold JSON text. */

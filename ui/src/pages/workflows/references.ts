@@ -1,4 +1,4 @@
-// `{{ path }}` references offered while typing a step's inputs (spec/engine.md, "Inputs,
+// `{{ path }}` references offered while typing a step's inputs (docs/engine.md, "Inputs,
 // outputs and templating"): workflow inputs (`inputs.<name>`), execution metadata
 // (`metadata.<name>`) and the outputs of upstream steps (`<stepKey>.<field>`). Pure: the
 // input box asks `suggestReferences` what to show and `applySuggestion` what to insert.
@@ -21,10 +21,10 @@ export interface SuggestionResult {
   items: Suggestion[];
 }
 
-/** The execution metadata a template may read (engine.md: execution id, workflow id, trigger type). */
+/** The execution metadata a template may read (docs/engine.md: execution id, workflow id, trigger type). */
 export const METADATA_FIELDS = ['executionId', 'workflowId', 'triggerType'] as const;
 
-/** The fields of each agent kind's output (engine.md, "Agents"). */
+/** The fields of each agent kind's output (docs/engine.md, "Agents"). */
 const AGENT_OUTPUT: Record<AgentType, readonly string[]> = {
   API: ['data', 'statusCode', 'statusText', 'headers', 'responseTimeMs'],
   DATA: ['result', 'inputCount', 'outputCount', 'operationsPerformed'],

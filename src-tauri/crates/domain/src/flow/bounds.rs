@@ -1,4 +1,4 @@
-//! Bounds on what a run holds in memory and writes (`spec/engine.md`, "What is recorded").
+//! Bounds on what a run holds in memory and writes (`docs/engine.md`, "What is recorded").
 //!
 //! - A step's resolved inputs and its output are at most the engine's `EngineConfig::value_limit` bytes as
 //!   compact JSON text (measured by walking the value, without writing the text) and nested at

@@ -1,4 +1,4 @@
-//! Condition expressions (`spec/engine.md`, condition steps): comparisons, `&&`/`||`/`!` (also
+//! Condition expressions (`docs/engine.md`, condition steps): comparisons, `&&`/`||`/`!` (also
 //! `and`/`or`/`not`), parentheses, literals (numbers, quoted strings, true, false, null) and
 //! references over the same names as templates (`inputs.count > 0 && fetch.statusCode == 200`;
 //! a reference may also be written `{{ fetch.statusCode }}`).

@@ -1,5 +1,5 @@
-//! The plan of a run, made before any row is written: the graph checks of rules.md (a cycle is
-//! refused here), the static reference check of engine.md, the declared inputs with their
+//! The plan of a run, made before any row is written: the graph checks of docs/rules.md (a cycle is
+//! refused here), the static reference check of docs/engine.md, the declared inputs with their
 //! defaults, and the step graph as indexes for the scheduler.
 
 use crate::flow::expr;
@@ -155,7 +155,7 @@ pub fn step_references(s: &WorkflowStep) -> Vec<String> {
     a
 }
 
-/// The static reference check (engine.md): a template naming an unknown step, a step that is
+/// The static reference check (docs/engine.md): a template naming an unknown step, a step that is
 /// not an upstream dependency, or an unknown workflow input is a validation error. Also checks
 /// that condition expressions parse. Run on a graph that passed [`graph::validate`].
 pub fn check_references(steps: &[WorkflowStep], declared_inputs: Option<&Map<String, Json>>) -> Result<()> {
@@ -283,7 +283,7 @@ pub fn apply_inputs(definition: &Json, input: Json) -> Result<Json> {
     Ok(Json::Object(input))
 }
 
-/// The graph checks of rules.md, then the static reference check.
+/// The graph checks of docs/rules.md, then the static reference check.
 pub fn check(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
     graph::validate(steps)?;
     check_references(steps, declared_inputs(definition))

@@ -1,4 +1,4 @@
-//! Templating (`spec/engine.md`, "Inputs, outputs and templating"): `{{ path }}` references in
+//! Templating (`docs/engine.md`, "Inputs, outputs and templating"): `{{ path }}` references in
 //! step inputs, configs and outputs mappings, resolved against a [`Scope`].
 //!
 //! - A string that is exactly one template yields the referenced value with its type; templates

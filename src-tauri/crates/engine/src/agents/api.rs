@@ -1,4 +1,4 @@
-//! The api agent (`spec/engine.md`, "Agents"): a real HTTP request.
+//! The api agent (`docs/engine.md`, "Agents"): a real HTTP request.
 //!
 //! Settings come from the step's resolved inputs, falling back to the agent's `config` (the
 //! seed's API Caller keeps only its policy in `config` and takes `url` and `method` from the

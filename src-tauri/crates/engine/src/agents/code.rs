@@ -1,4 +1,4 @@
-//! The code agent (`spec/engine.md`, "Agents"): the agent's JavaScript (`config.code`, or
+//! The code agent (`docs/engine.md`, "Agents"): the agent's JavaScript (`config.code`, or
 //! `script`/`source`) run in an embedded QuickJS sandbox (rquickjs).
 //!
 //! - Nothing but the language: QuickJS's standard objects (JSON, Math, Date, RegExp, Promise,

@@ -1,4 +1,4 @@
-//! The data agent (`spec/engine.md`, "Agents"): the thirteen operations of the hosted DATA
+//! The data agent (`docs/engine.md`, "Agents"): the thirteen operations of the hosted DATA
 //! agent — filter, map, reduce, sort, group, flatten, unique, pick, omit, merge, join, aggregate,
 //! transform — as one operation (`operation` + `operationConfig`) or a `pipeline` of
 //! `{operation, config}`. The configuration is the agent's `config`; a step's own `config` may

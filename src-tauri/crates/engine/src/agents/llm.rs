@@ -1,4 +1,4 @@
-//! The llm agent (`spec/engine.md`, "Agents"): one call to an OpenAI-compatible
+//! The llm agent (`docs/engine.md`, "Agents"): one call to an OpenAI-compatible
 //! chat-completions endpoint (`POST <base URL>/chat/completions`), so a local server (Ollama,
 //! llama.cpp's server, vLLM) works offline as well as a hosted one.
 //!

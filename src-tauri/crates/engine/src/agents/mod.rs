@@ -1,4 +1,4 @@
-//! Agent kinds (`spec/engine.md`, "Agents"). Each returns what it produced: the step's output
+//! Agent kinds (`docs/engine.md`, "Agents"). Each returns what it produced: the step's output
 //! object, its main value (`result` in an outputs mapping) and, for an api agent, the response
 //! as `{status, headers, body}` (`response`).
 

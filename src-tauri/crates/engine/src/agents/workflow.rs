@@ -1,4 +1,4 @@
-//! The workflow agent (`spec/engine.md`, "Agents"): runs another workflow as a child execution
+//! The workflow agent (`docs/engine.md`, "Agents"): runs another workflow as a child execution
 //! and returns its output.
 //!
 //! - The child is `config.workflowId` of the agent (or, failing that, of the step): an id, or

@@ -5,13 +5,15 @@ use rusqlite::Connection;
 use std::path::Path;
 use turbocat_cli::{run, EXIT_FAILED, EXIT_NOT_UP_TO_DATE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
 
-fn tc(db: &Path, args: &[&str]) -> u8 {
+/// `turbocat --db DB ARGS…` in-process; its exit code.
+pub fn tc(db: &Path, args: &[&str]) -> u8 {
     let mut all = vec!["turbocat".to_string(), "--db".to_string(), db.display().to_string()];
     all.extend(args.iter().map(|s| s.to_string()));
     run(all.into_iter().map(Into::into))
 }
 
-fn count(db: &Path, sql: &str) -> i64 {
+/// The first column of the first row of `sql`, on a connection of its own.
+pub fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 

@@ -786,10 +786,12 @@ pub enum Reply {
     Drop,
     /// Never answer (until the client gives up).
     Hang,
+    /// A JSON answer with extra headers (a redirect's `Location`).
+    WithHeaders(u16, Vec<(String, String)>, Json),
 }
 
-/// A tiny HTTP/1.1 server on 127.0.0.1: each connection gets the handler's reply to its one
-/// request (the handler sees the hit number, from 0, and the request).
+/// A tiny HTTP/1.1 server on 127.0.0.1 (or another loopback address): each connection gets the
+/// handler's reply to its one request (the handler sees the hit number, from 0, and the request).
 pub struct TestServer {
     pub port: u16,
     pub hits: Arc<std::sync::Mutex<Vec<Hit>>>,
@@ -797,8 +799,13 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(handler: impl Fn(usize, &Hit) -> Reply + Send + Sync + 'static) -> TestServer {
+        Self::start_on("127.0.0.1", handler)
+    }
+
+    /// On `ip` (a loopback address: 127.0.0.2 is another origin than 127.0.0.1).
+    pub fn start_on(ip: &str, handler: impl Fn(usize, &Hit) -> Reply + Send + Sync + 'static) -> TestServer {
         use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let hits: Arc<std::sync::Mutex<Vec<Hit>>> = Arc::default();
         let (h2, handler) = (hits.clone(), Arc::new(handler));
@@ -835,9 +842,16 @@ impl TestServer {
                         all.push(hit.clone());
                         all.len() - 1
                     };
+                    let mut extra = String::new();
                     let (status, ctype, text) = match handler(n, &hit) {
                         Reply::Json(s, v) => (s, "application/json", v.to_string()),
                         Reply::Text(s, t) => (s, "text/plain", t.to_string()),
+                        Reply::WithHeaders(s, headers, v) => {
+                            for (k, v) in headers {
+                                extra.push_str(&format!("{k}: {v}\r\n"));
+                            }
+                            (s, "application/json", v.to_string())
+                        }
                         Reply::Drop => {
                             let _ = conn.shutdown(std::net::Shutdown::Both);
                             return;
@@ -849,7 +863,7 @@ impl TestServer {
                     };
                     let _ = write!(
                         conn,
-                        "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nX-Test: yes\r\nConnection: close\r\n\r\n{text}",
+                        "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nX-Test: yes\r\n{extra}Connection: close\r\n\r\n{text}",
                         text.len()
                     );
                 });

@@ -53,22 +53,6 @@ fn top_level(s: &str) -> Vec<&str> {
     out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
 }
 
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for c in snake.chars() {
-        if c == '_' {
-            up = true;
-        } else if up {
-            out.extend(c.to_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Registered command names.
 fn registered() -> BTreeSet<String> {
     let lib = read("src-tauri/src/lib.rs");
@@ -96,7 +80,7 @@ fn command_args() -> BTreeMap<String, BTreeSet<String>> {
                     let (arg, ty) = p.split_once(':')?;
                     let injected = ["State<", "AppHandle", "tauri::", "Window", "WebviewWindow"];
                     (!injected.iter().any(|t| ty.trim().starts_with(t)))
-                        .then(|| camel(arg.trim().trim_start_matches("mut ")))
+                        .then(|| turbocat_services::data::camel(arg.trim().trim_start_matches("mut ")))
                 })
                 .collect();
             out.insert(name, args);

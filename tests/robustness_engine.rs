@@ -15,9 +15,7 @@
 use crate::engine::*;
 use crate::support::*;
 use serde_json::{json, Value as Json};
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use turbocat_domain::{AgentType, ErrorCode, ExecutionStatus, StepStatus, Uuid, WorkflowStepType};
 use turbocat_engine::{EngineConfig, RunRequest};
@@ -309,79 +307,28 @@ async fn a_huge_error_message_is_stored_cut() {
 // ---------------------------------------------------------------------------------------------
 // D8: credentials and redirects
 
-/// A tiny HTTP/1.1 server on `ip` that can redirect: each request gets the handler's
-/// `(status, extra headers, JSON body)`; the hits are kept (the engine tests' `TestServer`
-/// binds 127.0.0.1 only and sends no Location).
-struct Redirecting {
-    port: u16,
-    hits: Arc<Mutex<Vec<Hit>>>,
+/// A test server on `ip` answering `(status, extra headers, JSON body)`.
+fn redirecting(
+    ip: &str,
+    handler: impl Fn(&Hit) -> (u16, Vec<(String, String)>, Json) + Send + Sync + 'static,
+) -> TestServer {
+    TestServer::start_on(ip, move |_, h| {
+        let (status, headers, body) = handler(h);
+        Reply::WithHeaders(status, headers, body)
+    })
 }
 
-type Answer = (u16, Vec<(String, String)>, Json);
-
-impl Redirecting {
-    fn start(ip: &str, handler: impl Fn(&Hit) -> Answer + Send + Sync + 'static) -> Redirecting {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-        let (h2, handler) = (hits.clone(), Arc::new(handler));
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { continue };
-                let (hits, handler) = (h2.clone(), handler.clone());
-                std::thread::spawn(move || {
-                    let mut r = BufReader::new(conn.try_clone().unwrap());
-                    let mut line = String::new();
-                    if r.read_line(&mut line).is_err() || line.is_empty() {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let (method, path) =
-                        (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-                    let mut headers = HashMap::new();
-                    loop {
-                        let mut h = String::new();
-                        if r.read_line(&mut h).is_err() || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                        }
-                    }
-                    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-                    let mut body = vec![0; len];
-                    let _ = r.read_exact(&mut body);
-                    let hit =
-                        Hit { at: Instant::now(), method, path, headers, body: String::from_utf8_lossy(&body).into() };
-                    hits.lock().unwrap().push(hit.clone());
-                    let (status, extra, json) = handler(&hit);
-                    let text = json.to_string();
-                    let mut head = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        text.len()
-                    );
-                    for (k, v) in extra {
-                        head.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    let _ = write!(conn, "{head}\r\n{text}");
-                });
-            }
-        });
-        Redirecting { port, hits }
-    }
-
-    fn hits(&self, path: &str) -> Vec<Hit> {
-        self.hits.lock().unwrap().iter().filter(|h| h.path == path).cloned().collect()
-    }
+/// The requests a test server saw for `path`.
+fn hits_at(server: &TestServer, path: &str) -> Vec<Hit> {
+    server.hits().into_iter().filter(|h| h.path == path).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_credentials_do_not_follow_a_redirect_to_another_origin() {
     // 127.0.0.2 is loopback too on Linux: another host, so another origin.
-    let other = Redirecting::start("127.0.0.2", |h| (200, vec![], json!({"landed": h.path})));
+    let other = redirecting("127.0.0.2", |h| (200, vec![], json!({"landed": h.path})));
     let other_url = format!("http://127.0.0.2:{}/landed", other.port);
-    let first = Redirecting::start("127.0.0.1", move |h| {
+    let first = redirecting("127.0.0.1", move |h| {
         let to = |l: &str| (302, vec![("Location".to_string(), l.to_string())], json!({}));
         match h.path.as_str() {
             "/to-other" => to(&other_url),
@@ -435,7 +382,7 @@ async fn api_credentials_do_not_follow_a_redirect_to_another_origin() {
     assert_eq!(x.output_data["key"]["statusCode"], json!(200));
 
     // The other origin got neither the agent's auth nor the custom credential header.
-    let landed = other.hits("/landed");
+    let landed = hits_at(&other, "/landed");
     assert_eq!(landed.len(), 2);
     for h in &landed {
         for secret in ["x-api-key", "x-auth-token", "authorization", "cookie"] {
@@ -445,7 +392,7 @@ async fn api_credentials_do_not_follow_a_redirect_to_another_origin() {
     assert_eq!(landed[0].headers.get("accept").map(String::as_str), Some("application/json"), "plain headers go on");
 
     // Same origin: the credentials follow; a 307 keeps the method and the body.
-    let here = first.hits("/here");
+    let here = hits_at(&first, "/here");
     assert_eq!(here.len(), 2);
     assert_eq!(here[0].headers.get("x-api-key").map(String::as_str), Some("APIKEY-SECRET-456"));
     assert_eq!(here[0].headers.get("x-auth-token").map(String::as_str), Some("CUSTOM-SECRET-789"));

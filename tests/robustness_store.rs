@@ -3,24 +3,15 @@
 //! opening one file at once, files that must be refused without being touched, and restore
 //! sources that must be refused, or restored, without being changed.
 
+use crate::cli::{count, tc};
 use crate::migrations::v1_file;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use turbocat_cli::{run, EXIT_NOT_UP_TO_DATE, EXIT_OK, EXIT_REFUSED};
+use turbocat_cli::{EXIT_NOT_UP_TO_DATE, EXIT_OK, EXIT_REFUSED};
 use turbocat_store::{backup, maintenance, Store};
-
-fn tc(db: &Path, args: &[&str]) -> u8 {
-    let mut all = vec!["turbocat".to_string(), "--db".to_string(), db.display().to_string()];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run(all.into_iter().map(Into::into))
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 /// Every file in `dir` whose name contains `part`.
 fn files_with(dir: &Path, part: &str) -> Vec<PathBuf> {

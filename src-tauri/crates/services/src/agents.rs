@@ -89,19 +89,36 @@ pub(crate) fn check_create(c: &mut Checker, input: &CreateAgent) -> String {
         c.fail("type", "type is required");
     }
     check_limits(c, input.max_execution_time, input.max_memory_mb, input.max_concurrent_executions);
-    if let Some(t) = &input.tags {
+    check_shapes(
+        c,
+        input.tags.as_deref(),
+        input.config.as_ref(),
+        input.capabilities.as_ref(),
+        input.parameters.as_ref(),
+    );
+    name
+}
+
+/// Tags, and the JSON kinds of the config, capabilities and parameters given (create and update).
+fn check_shapes(
+    c: &mut Checker,
+    tags: Option<&[String]>,
+    config: Option<&Json>,
+    capabilities: Option<&Json>,
+    parameters: Option<&Json>,
+) {
+    if let Some(t) = tags {
         c.tags(t);
     }
-    if let Some(v) = &input.config {
+    if let Some(v) = config {
         c.object("config", v);
     }
-    if let Some(v) = &input.capabilities {
+    if let Some(v) = capabilities {
         c.array("capabilities", v);
     }
-    if let Some(v) = &input.parameters {
+    if let Some(v) = parameters {
         c.object("parameters", v);
     }
-    name
 }
 
 /// Loads an agent the current user may see (own or public), or NOT_FOUND.
@@ -206,18 +223,13 @@ impl Agents<'_> {
             c.description(d.as_deref());
         }
         check_limits(&mut c, input.max_execution_time, input.max_memory_mb, input.max_concurrent_executions);
-        if let Some(t) = &input.tags {
-            c.tags(t);
-        }
-        if let Some(v) = &input.config {
-            c.object("config", v);
-        }
-        if let Some(v) = &input.capabilities {
-            c.array("capabilities", v);
-        }
-        if let Some(v) = &input.parameters {
-            c.object("parameters", v);
-        }
+        check_shapes(
+            &mut c,
+            input.tags.as_deref(),
+            input.config.as_ref(),
+            input.capabilities.as_ref(),
+            input.parameters.as_ref(),
+        );
         c.finish()?;
         self.0.store().write(|tx| {
             let before = owned(tx, self.0.user_id, id)?;

@@ -190,7 +190,8 @@ macro_rules! with_table {
     };
 }
 
-fn camel(column: &str) -> String {
+/// A snake_case column name as the JSON field the front ends see (`created_at` → `createdAt`).
+pub fn camel(column: &str) -> String {
     let mut out = String::new();
     let mut upper = false;
     for c in column.chars() {

@@ -6,19 +6,6 @@ use rusqlite::Connection;
 use std::path::Path;
 use turbocat_store::{maintenance, migrate, MigrationState, Store, StoreError};
 
-const TABLES: [&str; 10] = [
-    "users",
-    "agents",
-    "workflows",
-    "workflow_steps",
-    "executions",
-    "execution_logs",
-    "templates",
-    "deployments",
-    "api_keys",
-    "audit_logs",
-];
-
 /// Everything that makes up the file's content, for before/after comparisons.
 fn fingerprint(path: &Path) -> Vec<String> {
     let c = Connection::open(path).unwrap();
@@ -74,7 +61,7 @@ fn opens_an_empty_file_creating_its_folder() {
                 c.query_row(
                     &format!(
                         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('{}')",
-                        TABLES.join("','")
+                        turbocat_store::catalog::names().collect::<Vec<_>>().join("','")
                     ),
                     [],
                     |r| r.get(0),

@@ -7,19 +7,6 @@
 use crate::support::postgres::{block_on, database, server};
 use turbocat_sync::{check, connect, detect_schema, init, Error, FindingKind, SyncConfig};
 
-const TABLES: [&str; 10] = [
-    "users",
-    "agents",
-    "workflows",
-    "workflow_steps",
-    "executions",
-    "execution_logs",
-    "templates",
-    "deployments",
-    "api_keys",
-    "audit_logs",
-];
-
 fn cli(args: &[&str]) -> u8 {
     turbocat_cli::run(std::iter::once("turbocat").chain(args.iter().copied()).map(Into::into))
 }
@@ -58,7 +45,7 @@ fn init_creates_the_ten_tables_in_public_and_check_passes() {
         let mut c = connect(&cfg).await.unwrap();
         assert_eq!(detect_schema(&c, &cfg).await.unwrap(), "public");
         init(&mut c, "public").await.unwrap();
-        let mut want: Vec<String> = TABLES.iter().map(|s| s.to_string()).collect();
+        let mut want: Vec<String> = turbocat_store::catalog::names().map(str::to_string).collect();
         want.sort();
         assert_eq!(tables_in(&c, "public").await, want);
         let r = check(&c, "public").await.unwrap();

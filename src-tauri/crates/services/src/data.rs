@@ -16,7 +16,7 @@ use turbocat_domain::validate::Checker;
 use turbocat_domain::*;
 use turbocat_store::queries::{Filter, SqlValue};
 use turbocat_store::rusqlite::types::Value;
-use turbocat_store::Table;
+use turbocat_store::{catalog, Table};
 
 pub struct Data<'a>(pub(crate) &'a Services);
 
@@ -106,38 +106,10 @@ pub struct RelatedRows {
     pub rows: Vec<Json>,
 }
 
-pub const TABLES: [&str; 10] = [
-    "users",
-    "agents",
-    "workflows",
-    "workflow_steps",
-    "executions",
-    "execution_logs",
-    "templates",
-    "deployments",
-    "api_keys",
-    "audit_logs",
-];
-
-/// Every foreign key: (table, column, referenced table).
-pub const FOREIGN_KEYS: [(&str, &str, &str); 16] = [
-    ("agents", "parent_id", "agents"),
-    ("agents", "user_id", "users"),
-    ("workflows", "user_id", "users"),
-    ("workflows", "parent_id", "workflows"),
-    ("workflow_steps", "workflow_id", "workflows"),
-    ("workflow_steps", "agent_id", "agents"),
-    ("executions", "workflow_id", "workflows"),
-    ("executions", "user_id", "users"),
-    ("execution_logs", "execution_id", "executions"),
-    ("execution_logs", "workflow_step_id", "workflow_steps"),
-    ("templates", "user_id", "users"),
-    ("deployments", "user_id", "users"),
-    ("deployments", "workflow_id", "workflows"),
-    ("deployments", "agent_id", "agents"),
-    ("api_keys", "user_id", "users"),
-    ("audit_logs", "user_id", "users"),
-];
+/// The ten tables' names, for a message.
+fn table_names() -> String {
+    catalog::names().collect::<Vec<_>>().join(", ")
+}
 
 /// Runs `$body` with `$t` bound to the model type of the table named `$name`.
 macro_rules! with_table {
@@ -184,7 +156,7 @@ macro_rules! with_table {
                 $body
             }
             other => {
-                Err(Error::validation_field("table", format!("Unknown table {other:?}; tables: {}", TABLES.join(", "))))
+                Err(Error::validation_field("table", format!("Unknown table {other:?}; tables: {}", table_names())))
             }
         }
     };
@@ -260,7 +232,7 @@ fn columns_of<T: Table>() -> Vec<DataColumn> {
             kind: kind_name(k).to_string(),
             nullable: k.starts_with("opt_") || *k == "list",
             values: enum_values(T::NAME, c),
-            references: FOREIGN_KEYS.iter().find(|fk| fk.0 == T::NAME && fk.1 == *c).map(|fk| fk.2.to_string()),
+            references: catalog::foreign_keys().find(|fk| fk.0 == T::NAME && fk.1 == *c).map(|fk| fk.2.to_string()),
         })
         .collect()
 }
@@ -271,7 +243,7 @@ fn has_deleted_at<T: Table>() -> bool {
 
 impl Data<'_> {
     pub fn tables(&self) -> Result<Vec<DataTable>> {
-        TABLES.iter().map(|name| with_table!(*name, T => self.describe::<T>())).collect()
+        catalog::names().map(|name| with_table!(name, T => self.describe::<T>())).collect()
     }
 
     fn describe<T: Table>(&self) -> Result<DataTable> {
@@ -347,7 +319,7 @@ impl Data<'_> {
             .ok_or_else(|| Error::not_found("Row"))?;
         let own = serde_json::to_value(&row)?;
         let mut out = Vec::new();
-        for (table, column, parent) in FOREIGN_KEYS {
+        for (table, column, parent) in catalog::foreign_keys() {
             if table == T::NAME {
                 let Some(pid) = own.get(camel(column)).and_then(Json::as_str).and_then(|s| s.parse::<Uuid>().ok())
                 else {
@@ -502,10 +474,10 @@ impl Data<'_> {
     /// and returns the row as the browser shows it. `patch` maps API column names to new values;
     /// only the columns of [`DataTable::editable`] are accepted.
     pub fn update(&self, table: &str, id: Uuid, patch: Json) -> Result<Json> {
-        if !TABLES.contains(&table) {
+        if catalog::table(table).is_none() {
             return Err(Error::validation_field(
                 "table",
-                format!("Unknown table {table:?}; tables: {}", TABLES.join(", ")),
+                format!("Unknown table {table:?}; tables: {}", table_names()),
             ));
         }
         let edit = editing(table);

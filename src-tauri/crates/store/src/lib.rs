@@ -3,6 +3,7 @@
 //! knows SQL; callers above use the typed table modules and the transaction helpers.
 
 pub mod backup;
+pub mod catalog;
 pub mod error;
 pub mod maintenance;
 pub mod migrate;

@@ -24,34 +24,6 @@ use std::time::Duration;
 /// How long a restore waits for other writers to finish before it gives up.
 const RESTORE_WAIT: Duration = Duration::from_secs(60);
 
-/// Every JSON column of the store (including the `TEXT[]` lists kept as JSON arrays).
-pub const JSON_COLUMNS: &[(&str, &str)] = &[
-    ("users", "preferences"),
-    ("agents", "config"),
-    ("agents", "capabilities"),
-    ("agents", "parameters"),
-    ("agents", "tags"),
-    ("workflows", "definition"),
-    ("workflows", "trigger_config"),
-    ("workflows", "tags"),
-    ("workflow_steps", "config"),
-    ("workflow_steps", "inputs"),
-    ("workflow_steps", "outputs"),
-    ("workflow_steps", "depends_on"),
-    ("executions", "trigger_data"),
-    ("executions", "input_data"),
-    ("executions", "output_data"),
-    ("execution_logs", "metadata"),
-    ("templates", "template_data"),
-    ("templates", "tags"),
-    ("deployments", "config"),
-    ("deployments", "environment_vars"),
-    ("api_keys", "scopes"),
-    ("audit_logs", "changes"),
-    ("audit_logs", "metadata"),
-    ("app_settings", "value"),
-];
-
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidationReport {
     pub migrations_well_formed: bool,
@@ -121,10 +93,10 @@ pub fn validate(conn: &Connection) -> StoreResult<ValidationReport> {
     };
     let tables = existing_tables(conn)?;
     let mut invalid_json = Vec::new();
-    for (table, column) in JSON_COLUMNS.iter().filter(|(t, _)| tables.iter().any(|n| n == t)) {
+    for (table, column) in crate::catalog::json_columns().filter(|(t, _)| tables.iter().any(|n| n == t)) {
         let mut stmt = conn.prepare(&format!(
             "SELECT {id} FROM {table} WHERE {column} IS NOT NULL AND NOT json_valid({column}) LIMIT 20",
-            id = if *table == "app_settings" { "key" } else { "id" }
+            id = if table == "app_settings" { "key" } else { "id" }
         ))?;
         for id in stmt.query_map([], |r| r.get::<_, String>(0))? {
             invalid_json.push(format!("{table}.{column} of row {} is not valid JSON", id?));

@@ -57,21 +57,14 @@ pub struct SyncTable {
     pub append_only: bool,
     /// A unique key besides `id` that may already exist on the far side under another id.
     pub natural_key: &'static [&'static str],
+    /// The local rows that belong to the user `?1`: what a push may send.
+    pub owner_scope: &'static str,
 }
 
-/// Push order, parents first (docs/sync.md); deletes go in the reverse order.
-pub const PUSH_ORDER: [&str; 10] = [
-    "users",
-    "agents",
-    "api_keys",
-    "audit_logs",
-    "templates",
-    "workflows",
-    "deployments",
-    "executions",
-    "workflow_steps",
-    "execution_logs",
-];
+/// Push order, parents first (the store's catalog; docs/sync.md); deletes go in the reverse order.
+pub fn push_order() -> Vec<&'static str> {
+    turbocat_store::catalog::push_order().into_iter().map(|t| t.name).collect()
+}
 
 /// Far-side counters a push never lowers.
 const COUNTERS: &[&str] = &[
@@ -90,20 +83,19 @@ const FAR_OWNED: &[(&str, &str)] = &[("users", "password_hash")];
 impl SyncTable {
     pub fn all() -> Vec<SyncTable> {
         let tables = schema::tables();
-        PUSH_ORDER
-            .iter()
-            .map(|name| {
-                let t = tables.iter().find(|t| t.name == *name).expect("known table");
+        turbocat_store::catalog::push_order()
+            .into_iter()
+            .map(|facts| {
+                let t = tables.iter().find(|t| t.name == facts.name).expect("known table");
                 let cols: Vec<Col> =
                     t.columns.iter().map(|c: &Column| Col { name: c.name, kind: Kind::of(c.ty) }).collect();
-                let append_only = !cols.iter().any(|c| c.name == "updated_at");
-                let natural_key: &'static [&'static str] = match *name {
-                    "users" => &["email"],
-                    "workflow_steps" => &["workflow_id", "step_key"],
-                    "api_keys" => &["key_hash"],
-                    _ => &[],
-                };
-                SyncTable { name: t.name, cols, append_only, natural_key }
+                SyncTable {
+                    name: t.name,
+                    cols,
+                    append_only: facts.append_only,
+                    natural_key: facts.natural_key,
+                    owner_scope: facts.owner_scope,
+                }
             })
             .collect()
     }
@@ -326,7 +318,7 @@ mod tests {
     #[test]
     fn ten_tables_in_push_order_with_their_kinds() {
         let t = SyncTable::all();
-        assert_eq!(t.iter().map(|t| t.name).collect::<Vec<_>>(), PUSH_ORDER);
+        assert_eq!(t.iter().map(|t| t.name).collect::<Vec<_>>(), push_order());
         let logs = t.iter().find(|t| t.name == "execution_logs").unwrap();
         assert!(logs.append_only && logs.stamp_col() == "created_at");
         let tpl = t.iter().find(|t| t.name == "templates").unwrap();

@@ -92,14 +92,10 @@ pub fn me(conn: &Connection) -> Result<String> {
     })
 }
 
-/// The rows of `table` that belong to the user `?1` locally: what a push may send.
+/// The rows of `table` that belong to the user `?1` locally: what a push may send (the
+/// store's catalog).
 pub fn local_scope(table: &str) -> &'static str {
-    match table {
-        "users" => "id = ?1",
-        "workflow_steps" => "workflow_id IN (SELECT id FROM workflows WHERE user_id = ?1)",
-        "execution_logs" => "execution_id IN (SELECT id FROM executions WHERE user_id = ?1)",
-        _ => "user_id = ?1",
-    }
+    turbocat_store::catalog::table(table).map_or("0", |t| t.owner_scope)
 }
 
 /// What sync remembers in `app_settings.sync`.

@@ -7,7 +7,7 @@
 //! session connection (never through a transaction pooler): a big batch goes up by COPY, in one
 //! transaction of its own. SQLite work is short and runs inline.
 
-use crate::codec::{SyncTable, PUSH_ORDER};
+use crate::codec::{push_order, SyncTable};
 use crate::local::{self, Applied, FarRow};
 use crate::{check, connect, detect_schema, quote_ident, Error, Report, Result, SyncConfig};
 use serde::Serialize;
@@ -206,13 +206,13 @@ impl<'s> Session<'s> {
     /// Pushes every pending local change: deletes children first, then rows parents first.
     pub async fn push(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<Pushed> {
         let mut out = Pushed::default();
-        for name in PUSH_ORDER.iter().rev() {
+        for name in push_order().into_iter().rev() {
             let t = self.table(name).clone();
             if !t.append_only {
                 out.deleted += self.push_deletes(&t).await?;
             }
         }
-        for name in PUSH_ORDER {
+        for name in push_order() {
             let t = self.table(name).clone();
             let n = if t.append_only {
                 self.push_appended(&t, progress).await?
@@ -492,7 +492,7 @@ impl<'s> Session<'s> {
         // In far time: every row committed before this instant is visible to the queries below.
         let started = Timestamp::now().add_millis(self.clock_offset_ms);
         let anchor = local::read(self.store, local::pull_anchor)?;
-        for name in PUSH_ORDER {
+        for name in push_order() {
             let t = self.table(name).clone();
             let mut applied = Applied::default();
             let start = local::read(self.store, |c| local::cursor(c, t.name))?;
@@ -581,7 +581,7 @@ impl<'s> Session<'s> {
     /// whose id the far side no longer has are removed, children first.
     async fn reconcile(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
         let mut removed = 0;
-        for name in PUSH_ORDER.iter().rev() {
+        for name in push_order().into_iter().rev() {
             let t = self.table(name).clone();
             if t.append_only {
                 continue;

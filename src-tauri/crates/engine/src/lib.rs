@@ -10,6 +10,7 @@
 
 pub mod agents;
 pub mod events;
+pub mod handle;
 pub mod runner;
 pub mod schedule;
 
@@ -17,4 +18,5 @@ pub mod schedule;
 pub use turbocat_domain::flow::{bounds, expr, plan, template};
 
 pub use events::RunEvent;
-pub use runner::{bounded, Engine, EngineConfig, RunHandle, RunRequest};
+pub use handle::{Host, RunHandle, RunRequest};
+pub use runner::{bounded, Engine, EngineConfig};

@@ -15,10 +15,13 @@ use crate::agents::{self, AgentCtx, AgentEnv, AgentError, Produced};
 use crate::bounds::{self, Over, MAX_DEPTH, MAX_ERROR_BYTES, MAX_ERROR_STACK_BYTES};
 use crate::events::RunEvent;
 use crate::expr;
+use crate::handle::{blocking, Host, RunHandle, RunRequest};
 use crate::plan::{self, Graph};
 use crate::template::{self, Budget, Root, Scope};
 use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -74,22 +77,6 @@ impl Default for EngineConfig {
     }
 }
 
-/// What to run.
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    pub workflow_id: Uuid,
-    /// The execution's `input_data`: an object (or null for none).
-    pub input: Json,
-    pub trigger_type: TriggerType,
-    pub trigger_data: Json,
-}
-
-impl RunRequest {
-    pub fn manual(workflow_id: Uuid, input: Json) -> RunRequest {
-        RunRequest { workflow_id, input, trigger_type: TriggerType::Manual, trigger_data: json!({}) }
-    }
-}
-
 /// The engine: cheap to clone, shared by every front end.
 #[derive(Clone)]
 pub struct Engine {
@@ -103,17 +90,6 @@ struct Inner {
     events: broadcast::Sender<RunEvent>,
     env: AgentEnv,
     recovered: Vec<Uuid>,
-}
-
-/// Runs `f` with the services on the blocking pool.
-pub(crate) async fn blocking<T: Send + 'static>(
-    svc: &Arc<Services>,
-    f: impl FnOnce(&Services) -> Result<T> + Send + 'static,
-) -> Result<T> {
-    let s = svc.clone();
-    tokio::task::spawn_blocking(move || f(&s))
-        .await
-        .map_err(|e| Error::internal(format!("a background task failed: {e}")))?
 }
 
 impl Engine {
@@ -296,38 +272,17 @@ impl Engine {
     }
 }
 
-/// A started run.
-pub struct RunHandle {
-    pub execution_id: Uuid,
-    events: Option<mpsc::UnboundedReceiver<RunEvent>>,
-    cancel: CancellationToken,
-    task: tokio::task::JoinHandle<Result<Execution>>,
-}
-
-impl RunHandle {
-    /// Cancels the run: running steps and sleeps stop at once; the execution ends cancelled.
-    pub fn cancel(&self) {
-        self.cancel.cancel();
+impl Host for Engine {
+    fn services(&self) -> &Arc<Services> {
+        Engine::services(self)
     }
 
-    /// A token that cancels this run (for a Ctrl-C handler or a UI button).
-    pub fn canceller(&self) -> CancellationToken {
-        self.cancel.clone()
-    }
-
-    /// The next event of this run; None after `RunFinished`.
-    pub async fn next_event(&mut self) -> Option<RunEvent> {
-        self.events.as_mut()?.recv().await
-    }
-
-    /// This run's events, to read elsewhere.
-    pub fn take_events(&mut self) -> Option<mpsc::UnboundedReceiver<RunEvent>> {
-        self.events.take()
-    }
-
-    /// Waits for the end of the run; the execution row as finished.
-    pub async fn wait(self) -> Result<Execution> {
-        self.task.await.map_err(|e| Error::internal(format!("the run task failed: {e}")))?
+    fn start_child(
+        &self,
+        req: RunRequest,
+        lineage: Arc<Vec<(Uuid, String)>>,
+    ) -> Pin<Box<dyn Future<Output = Result<RunHandle>> + Send + '_>> {
+        Box::pin(self.start_nested(req, lineage))
     }
 }
 
@@ -443,7 +398,7 @@ impl Run {
         };
         let cx = AgentCtx {
             env: &self.env,
-            engine: &self.engine,
+            host: &self.engine,
             execution_id: self.exec_id,
             step_key: &step.step_key,
             lineage: &self.lineage,

@@ -8,7 +8,8 @@
 //! due since the last tick (each at most once per tick). [`spawn`] runs it over an [`Engine`]
 //! with the system clock, reading the schedules again on every tick so edits apply at once.
 
-use crate::runner::{blocking, Engine, RunRequest};
+use crate::handle::{blocking, RunRequest};
+use crate::runner::Engine;
 use serde_json::json;
 use std::time::Duration;
 use turbocat_domain::validate::next_runs;

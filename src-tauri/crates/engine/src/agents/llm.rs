@@ -24,7 +24,7 @@
 //! 408, 429 and 5xx are retryable (the step's retry policy); other refusals are not.
 
 use super::{AgentCtx, AgentError, Produced};
-use crate::runner::blocking;
+use crate::handle::blocking;
 use crate::template::{self, FieldsScope, Layered, MapScope, Piece, Root};
 use serde_json::{json, Map, Value as Json};
 use turbocat_domain::Agent;
@@ -251,7 +251,7 @@ fn refusal(body: &[u8]) -> String {
 }
 
 pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, inputs: &Json) -> Result<Produced, AgentError> {
-    let stored = blocking(cx.engine.services(), |s| s.llm_settings().get())
+    let stored = blocking(cx.host.services(), |s| s.llm_settings().get())
         .await
         .map_err(|e| AgentError::Retryable(format!("cannot read the LLM settings: {}", e.message)))?;
     let ep = endpoint(&stored, |k| std::env::var(k).ok())

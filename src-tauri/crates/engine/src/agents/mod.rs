@@ -8,7 +8,7 @@ pub mod data;
 pub mod llm;
 pub mod workflow;
 
-use crate::Engine;
+use crate::handle::Host;
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -112,8 +112,8 @@ impl AgentEnv {
 /// Where an agent runs: its run and step, and what it may use.
 pub struct AgentCtx<'a> {
     pub env: &'a AgentEnv,
-    /// Starts a workflow agent's child run.
-    pub engine: &'a Engine,
+    /// The services, and a workflow agent's child run.
+    pub host: &'a dyn Host,
     pub execution_id: Uuid,
     pub step_key: &'a str,
     /// The workflows from the root run down to this one (id, name).

@@ -16,8 +16,8 @@
 //!   in the message; a parent whose child failed that way reports the same message.
 
 use super::{AgentCtx, AgentError, Produced};
-use crate::runner::blocking;
-use crate::RunRequest;
+use crate::handle::blocking;
+use crate::handle::RunRequest;
 use serde_json::{json, Value as Json};
 use std::sync::Arc;
 use turbocat_domain::{Agent, ExecutionStatus, LogLevel, TriggerType, Uuid, WorkflowStep};
@@ -57,7 +57,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
         Ok(id) => id,
         Err(_) => {
             let name = target.clone();
-            blocking(cx.engine.services(), move |s| s.workflows().find(&name))
+            blocking(cx.host.services(), move |s| s.workflows().find(&name))
                 .await
                 .map_err(|e| perm(format!("Child workflow not started: {}", e.message)))?
                 .id
@@ -84,7 +84,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
             "depth": cx.lineage.len(),
         }),
     };
-    let mut handle = cx.engine.start_nested(req, Arc::clone(cx.lineage)).await.map_err(|e| {
+    let mut handle = cx.host.start_child(req, Arc::clone(cx.lineage)).await.map_err(|e| {
         if e.message.starts_with(DEPTH_LIMIT) {
             perm(e.message)
         } else {

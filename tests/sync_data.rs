@@ -116,7 +116,8 @@ fn rows(env: &Env, table: &str) -> BTreeMap<String, Json> {
     let t = SyncTable::all().into_iter().find(|t| t.name == table).unwrap();
     let me = me(env);
     local::read(env.svc.store(), |c| {
-        let sql = format!("SELECT id FROM {} WHERE {}", table, local::local_scope(table));
+        let sql =
+            format!("SELECT id FROM {} WHERE {}", table, turbocat_store::catalog::table(table).unwrap().owner_scope);
         let ids: Vec<String> = c.prepare(&sql)?.query_map([&me], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut out = BTreeMap::new();
         for id in ids {

@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use turbocat_store::queries::settings;
 use turbocat_store::secrets::SecretBox;
@@ -90,12 +91,6 @@ pub fn me(conn: &Connection) -> Result<String> {
             "the database has no local profile yet: open it with the app or `turbocat db migrate` first".into(),
         )
     })
-}
-
-/// The rows of `table` that belong to the user `?1` locally: what a push may send (the
-/// store's catalog).
-pub fn local_scope(table: &str) -> &'static str {
-    turbocat_store::catalog::table(table).map_or("0", |t| t.owner_scope)
 }
 
 /// What sync remembers in `app_settings.sync`.
@@ -219,7 +214,7 @@ pub fn read_rows(conn: &Connection, t: &SyncTable, me: &str, ids: &[&str]) -> Re
          ON {tbl}.id = ids.value WHERE ({scope})",
         cols = t.col_list(),
         tbl = t.name,
-        scope = local_scope(t.name)
+        scope = t.owner_scope
     );
     query_outgoing(conn, t, &sql, params![me, serde_json::to_string(ids).expect("ids")])
 }
@@ -234,7 +229,7 @@ pub fn read_appended(conn: &Connection, t: &SyncTable, me: &str, after: i64, lim
         "SELECT rowid, {cols} FROM {tbl} NOT INDEXED WHERE rowid > ?2 AND ({scope}) ORDER BY rowid LIMIT {limit}",
         cols = t.col_list(),
         tbl = t.name,
-        scope = local_scope(t.name)
+        scope = t.owner_scope
     );
     query_outgoing(conn, t, &sql, params![me, after])
 }
@@ -475,17 +470,10 @@ pub fn apply(
 ) -> Result<Applied> {
     let id_at = t.col_index("id");
     let stamp_at = t.col_index(t.stamp_col());
-    let sealed: Vec<FarRow>;
-    let rows = if t.name == SECRET_COLUMN.0 {
-        sealed = {
-            let mut copy = rows.to_vec();
-            seal_secrets(store, t, copy.iter_mut())?;
-            copy
-        };
-        &sealed[..]
-    } else {
-        rows
-    };
+    let mut rows = Cow::Borrowed(rows);
+    if t.name == SECRET_COLUMN.0 {
+        seal_secrets(store, t, rows.to_mut().iter_mut())?;
+    }
     write(store, true, true, |tx| {
         let mut out = Applied::default();
         let max_rowid_before: i64 =
@@ -496,7 +484,7 @@ pub fn apply(
             stamp = t.stamp_col(),
             tbl = t.name
         );
-        for row in rows {
+        for row in rows.iter() {
             let values: Vec<Value> = t
                 .cols
                 .iter()
@@ -587,11 +575,13 @@ pub fn keep_far_losers(store: &Store, t: &SyncTable, far: &[(FarRow, String)]) -
     if far.is_empty() {
         return Ok(0);
     }
-    let mut far = far.to_vec();
-    seal_secrets(store, t, far.iter_mut().map(|(row, _)| row))?;
+    let mut far = Cow::Borrowed(far);
+    if t.name == SECRET_COLUMN.0 {
+        seal_secrets(store, t, far.to_mut().iter_mut().map(|(row, _)| row))?;
+    }
     write(store, false, false, |tx| {
         let stamp_at = t.col_index("updated_at");
-        for (row, local_stamp) in &far {
+        for (row, local_stamp) in far.iter() {
             let mut m = Map::new();
             for (c, v) in t.cols.iter().zip(row.iter().cloned()) {
                 let v = decode(t.name, c, v).map_err(|e| Error::Local(e.to_string()))?;
@@ -629,8 +619,7 @@ pub fn remove_vanished(store: &Store, t: &SyncTable, far_ids: &std::collections:
         let me = me(tx)?;
         let sql = format!(
             "SELECT id FROM {} WHERE ({}) AND id NOT IN (SELECT row_id FROM sync_outbox WHERE tbl = ?2)",
-            t.name,
-            local_scope(t.name)
+            t.name, t.owner_scope
         );
         let local: Vec<String> =
             tx.prepare(&sql)?.query_map(params![me, t.name], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -756,7 +745,7 @@ pub fn status(conn: &Connection, tables: &[SyncTable]) -> Result<LocalStatus> {
             // The rowid range, not the scope's index: see `read_appended`.
             let wm = watermark(conn, t.name)?;
             conn.query_row(
-                &format!("SELECT count(*) FROM {} NOT INDEXED WHERE rowid > ?2 AND ({})", t.name, local_scope(t.name)),
+                &format!("SELECT count(*) FROM {} NOT INDEXED WHERE rowid > ?2 AND ({})", t.name, t.owner_scope),
                 params![me, wm],
                 |r| r.get(0),
             )?

@@ -434,7 +434,7 @@ impl<'s> Session<'s> {
                 "SELECT {cols} FROM (SELECT row_id FROM sync_outbox WHERE tbl = ?2 AND op = 'U') AS o \
                  CROSS JOIN {tbl} ON {tbl}.id = o.row_id WHERE ({scope})",
                 tbl = t.name,
-                scope = local::local_scope(t.name)
+                scope = t.owner_scope
             );
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params![self.me, t.name], |r| {

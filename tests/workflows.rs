@@ -342,3 +342,66 @@ fn a_bad_reference_is_refused_on_validate_create_and_update_not_at_run() {
     // A change that leaves the references alone is not checked against them again.
     wf.update(id, UpdateWorkflow { name: Some("Renamed".into()), ..Default::default() }).unwrap();
 }
+
+/// The typed step config and definition (`domain::flow::config`): a value of the wrong shape is
+/// refused on validate, create and update with the key in the field, before any row is written;
+/// and the engine reads the same shapes (a wait step's `durationMs`, a loop's text concurrency).
+#[test]
+fn a_step_config_or_definition_of_the_wrong_shape_is_refused_on_save() {
+    let env = Env::empty();
+    let wf = env.svc.workflows();
+    let mut wait = step("w", &[]);
+    wait.step_type = Some(WorkflowStepType::Wait);
+    wait.config = Some(json!({"waitMs": "soon"}));
+    let mut each = step("each", &[]);
+    each.step_type = Some(WorkflowStepType::Loop);
+    each.config = Some(json!({"items": 3, "concurrency": 500}));
+    let e = err(wf.validate(vec![wait.clone(), each.clone()], None));
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["steps.w.config.waitMs", "steps.each.config.items", "steps.each.config.concurrency"], "{e:?}");
+    assert_eq!(
+        e.fields[0].message,
+        "Step \"w\": config.waitMs must be a number of milliseconds or a template yielding one"
+    );
+
+    let bad_definition = json!({"inputs": {"n": {"type": "number", "default": "three"}}, "timeoutMs": "soon"});
+    let e = err(wf.validate(vec![], Some(bad_definition.clone())));
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["definition.inputs.n.default", "definition.timeoutMs"], "{e:?}");
+
+    let audits = env.count("audit_logs");
+    let create = |steps: Vec<StepInput>, definition: serde_json::Value| {
+        wf.create(CreateWorkflow {
+            name: "Shapes".into(),
+            status: Some(WorkflowStatus::Active),
+            definition: Some(definition),
+            steps,
+            ..Default::default()
+        })
+    };
+    err(create(vec![wait.clone()], json!({})));
+    err(create(vec![], bad_definition.clone()));
+    assert_eq!((env.count("workflows"), env.count("audit_logs")), (0, audits), "a refused create writes nothing");
+
+    // The older spellings the engine reads are accepted: `durationMs`, text numbers, `when` as text.
+    wait.config = Some(json!({"durationMs": 5}));
+    each.config = Some(json!({"items": "{{inputs.list}}", "concurrency": "2"}));
+    let mut after = step("after", &["w"]);
+    after.config = Some(json!({"when": "true"}));
+    let made =
+        create(vec![wait, each, after], json!({"inputs": {"list": {"type": "array", "default": [1, 2]}}})).unwrap();
+    let id = made.workflow.id;
+    let e = err(wf.update(id, UpdateWorkflow { definition: Some(bad_definition), ..Default::default() }));
+    assert_eq!(e.fields[0].field, "definition.inputs.n.default", "{e:?}");
+    assert_eq!(wf.get(id).unwrap(), made, "a refused update changed nothing");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let done = rt.block_on(async {
+        let engine =
+            turbocat_engine::Engine::open(std::sync::Arc::new(env.reopen()), Default::default()).await.unwrap();
+        engine.run(turbocat_engine::RunRequest::manual(id, json!({}))).await.unwrap()
+    });
+    assert_eq!(done.status, turbocat_domain::ExecutionStatus::Completed, "{:?}", done.error_message);
+    assert_eq!(done.output_data["w"], json!({"waitedMs": 5}));
+    assert_eq!(done.output_data["each"]["count"], json!(2));
+}

@@ -1,6 +1,8 @@
 //! The workflow engine (`docs/engine.md`): runs workflows for real, offline, with no Tauri.
 //!
-//! - [`runner`]: the [`Engine`] handle (start, cancel, events), the scheduler and step kinds.
+//! - [`runner`]: the [`Engine`] (check and start runs, cancel, events, settings).
+//! - `run`: one run in parts: its context and recorder, the step scheduler, a step's work
+//!   (the step kinds), the outputs it holds.
 //! - [`events`]: the typed [`RunEvent`] stream.
 //! - [`plan`], [`template`], [`expr`], [`bounds`]: the workflow language, from
 //!   `turbocat_domain::flow` (checks before any row is written, `{{ path }}` templating,
@@ -11,6 +13,7 @@
 pub mod agents;
 pub mod events;
 pub mod handle;
+mod run;
 pub mod runner;
 pub mod schedule;
 

@@ -1,6 +1,7 @@
 //! Agents: create, get, list, update, soft delete, duplicate-as-version, versions
 //! (`docs/rules.md`, "Agents").
 
+use crate::access;
 use crate::list::{nullable, ListParams};
 use crate::{changes, not_found, now, snapshot, Services};
 use serde::{Deserialize, Serialize};
@@ -121,22 +122,6 @@ fn check_shapes(
     }
 }
 
-/// Loads an agent the current user may see (own or public), or NOT_FOUND.
-pub(crate) fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Agent> {
-    row::get::<Agent>(conn, id)?
-        .filter(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public))
-        .ok_or_else(|| not_found("Agent"))
-}
-
-/// Loads an agent the current user owns: NOT_FOUND when invisible, FORBIDDEN when not theirs.
-pub(crate) fn owned(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Agent> {
-    let a = visible(conn, me, id)?;
-    if a.user_id != me {
-        return Err(Error::forbidden("This agent belongs to another user"));
-    }
-    Ok(a)
-}
-
 impl Agents<'_> {
     pub fn create(&self, input: CreateAgent) -> Result<Agent> {
         self.0.store().write(|tx| self.create_in(tx, input))
@@ -180,7 +165,7 @@ impl Agents<'_> {
     }
 
     pub fn get(&self, id: Uuid) -> Result<Agent> {
-        self.0.store().read(|c| visible(c, self.0.user_id, id))
+        self.0.store().read(|c| access::visible::<Agent>(c, self.0.user_id, id))
     }
 
     pub fn list(&self, q: &AgentQuery) -> Result<Page<Agent>> {
@@ -196,7 +181,7 @@ impl Agents<'_> {
         if let Some(p) = q.is_public {
             f.eq("is_public", p as i64);
         }
-        crate::list::own_or_public(&mut f, self.0.user_id, q.mine);
+        access::filter::<Agent>(&mut f, self.0.user_id, q.mine == Some(true));
         q.list.search_and_tags(&mut f, &["name", "description"]);
         r.fetch::<Agent>(self.0.store(), &f)
     }
@@ -232,7 +217,7 @@ impl Agents<'_> {
         );
         c.finish()?;
         self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Agent>(tx, self.0.user_id, id)?;
             if input.agent_type.is_some_and(|t| t != before.agent_type) {
                 return Err(Error::validation_field("type", "The type of an agent cannot be changed after creation"));
             }
@@ -280,7 +265,7 @@ impl Agents<'_> {
     /// Soft delete: sets deleted_at and updated_at.
     pub fn delete(&self, id: Uuid) -> Result<()> {
         self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Agent>(tx, self.0.user_id, id)?;
             let mut a = before.clone();
             let t = now();
             a.deleted_at = Some(t);
@@ -296,7 +281,7 @@ impl Agents<'_> {
         let name = name.map(|n| c.name("name", &n, 255));
         c.finish()?;
         self.0.store().write(|tx| {
-            let src = visible(tx, self.0.user_id, id)?;
+            let src = access::visible::<Agent>(tx, self.0.user_id, id)?;
             let root = src.parent_id.unwrap_or(src.id);
             let max_version = lookups::agent_max_version(tx, root)?.unwrap_or(src.version);
             let t = now();
@@ -337,7 +322,7 @@ impl Agents<'_> {
     pub fn versions(&self, id: Uuid) -> Result<Vec<Agent>> {
         self.0.store().read(|c| {
             let a = row::get::<Agent>(c, id)?
-                .filter(|a| a.user_id == self.0.user_id || a.is_public)
+                .filter(|a| access::readable(a, self.0.user_id))
                 .ok_or_else(|| not_found("Agent"))?;
             let root = a.parent_id.unwrap_or(a.id);
             let mut f = Filter::new();

@@ -1,8 +1,9 @@
 //! API keys: create (the plain key returned once; only its SHA-256 and a display prefix kept),
 //! list, revoke, verify with scopes and a per-key rate limit (`docs/rules.md`, "API keys").
 
+use crate::access;
 use crate::list::ListParams;
-use crate::{not_found, now, Services};
+use crate::{now, Services};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -120,16 +121,10 @@ impl ApiKeys<'_> {
         r.fetch::<ApiKey>(self.0.store(), &f)
     }
 
-    fn owned(&self, conn: &rusqlite::Connection, id: Uuid) -> Result<ApiKey> {
-        row::get::<ApiKey>(conn, id)?
-            .filter(|k| k.deleted_at.is_none() && k.user_id == self.0.user_id)
-            .ok_or_else(|| not_found("API key"))
-    }
-
     /// Deactivates a key; it is refused from then on and stays listed as revoked.
     pub fn revoke(&self, id: Uuid) -> Result<ApiKey> {
         self.0.store().write(|tx| {
-            let before = self.owned(tx, id)?;
+            let before = access::owned::<ApiKey>(tx, self.0.user_id, id)?;
             if !before.is_active {
                 return Err(Error::bad_request("This API key is already revoked"));
             }

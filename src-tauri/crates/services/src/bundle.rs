@@ -1,9 +1,10 @@
 //! Export and import of agents, workflows (with their steps) and templates as one JSON bundle.
 //! Import checks everything first, then writes everything in one transaction, or nothing.
 
+use crate::access;
 use crate::agents::{self, CreateAgent};
 use crate::templates;
-use crate::workflows::{self, usable_agent, validate_steps, CreateWorkflow, WorkflowWithSteps};
+use crate::workflows::{self, validate_steps, CreateWorkflow, WorkflowWithSteps};
 use crate::{now, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -117,7 +118,7 @@ impl Services {
             for (i, w) in b.workflows.iter().enumerate() {
                 for (j, s) in w.steps.iter().enumerate() {
                     let Some(aid) = s.agent_id else { continue };
-                    if !bundle_agents.contains(&aid) && !usable_agent(row::get::<Agent>(tx, aid)?.as_ref(), me) {
+                    if !bundle_agents.contains(&aid) && !row::get::<Agent>(tx, aid)?.is_some_and(|a| access::can_see(&a, me)) {
                         problems.push(FieldError {
                             field: format!("workflows[{i}].steps[{j}].agentId"),
                             message: format!(
@@ -311,7 +312,7 @@ fn check_rows(b: &mut Bundle, me: Uuid) -> Vec<FieldError> {
             s.step_key = s.step_key.trim().to_string();
             s.step_name = s.step_name.trim().to_string();
             if let Some(a) = s.agent_id.and_then(|aid| bundle_agents.get(&aid)) {
-                if !usable_agent(Some(a), me) {
+                if !access::can_see(*a, me) {
                     c.fail(
                         &format!("steps[{j}].agentId"),
                         format!("Step \"{}\" uses agent {}, which is deleted in the bundle", s.step_key, a.id),

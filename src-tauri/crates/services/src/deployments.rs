@@ -1,6 +1,7 @@
 //! Deployments: create (exactly one target), update, the state machine, soft delete;
 //! environment variables sealed at rest and masked on read (`docs/rules.md`, "Deployments").
 
+use crate::access;
 use crate::list::{nullable, ListParams};
 use crate::secrets::{mask, SecretBox};
 use crate::{changes, not_found, now, snapshot, Services};
@@ -106,12 +107,6 @@ pub(crate) fn seal_plain_vars(tx: &rusqlite::Connection, secrets: &SecretBox) ->
     Ok(())
 }
 
-fn owned(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Deployment> {
-    row::get::<Deployment>(conn, id)?
-        .filter(|d| d.deleted_at.is_none() && d.user_id == me)
-        .ok_or_else(|| not_found("Deployment"))
-}
-
 /// Audit form of a deployment: variable names only, never values.
 fn audit_view(d: &Deployment) -> Json {
     let mut v = serde_json::to_value(d).unwrap_or(Json::Null);
@@ -171,10 +166,10 @@ impl Deployments<'_> {
         };
         self.0.store().write(|tx| {
             if let Some(w) = d.workflow_id {
-                crate::workflows::visible(tx, me, w)?;
+                access::visible::<turbocat_domain::Workflow>(tx, me, w)?;
             }
             if let Some(a) = d.agent_id {
-                crate::agents::visible(tx, me, a)?;
+                access::visible::<turbocat_domain::Agent>(tx, me, a)?;
             }
             row::insert(tx, &d)?;
             self.0.audit_row(tx, "deployment.create", "deployment", Some(d.id), json!({ "after": audit_view(&d) }))?;
@@ -184,13 +179,13 @@ impl Deployments<'_> {
     }
 
     pub fn get(&self, id: Uuid) -> Result<Deployment> {
-        let d = self.0.store().read(|c| owned(c, self.0.user_id, id))?;
+        let d = self.0.store().read(|c| access::owned::<Deployment>(c, self.0.user_id, id))?;
         Ok(masked(&self.0.secrets, d))
     }
 
     /// The plain value of one variable, for the runtime that needs it (never for display).
     pub fn reveal_var(&self, id: Uuid, name: &str) -> Result<String> {
-        let d = self.0.store().read(|c| owned(c, self.0.user_id, id))?;
+        let d = self.0.store().read(|c| access::owned::<Deployment>(c, self.0.user_id, id))?;
         let sealed = d.environment_vars.get(name).and_then(Json::as_str).ok_or_else(|| not_found("Variable"))?;
         self.0.secrets.open_sealed(sealed)
     }
@@ -241,7 +236,7 @@ impl Deployments<'_> {
         }
         c.finish()?;
         let d = self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Deployment>(tx, self.0.user_id, id)?;
             let mut d = before.clone();
             if let Some(n) = name {
                 d.name = n;
@@ -292,7 +287,7 @@ impl Deployments<'_> {
         to: DeploymentStatus,
     ) -> Result<Deployment> {
         let d = self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Deployment>(tx, self.0.user_id, id)?;
             if !allowed.contains(&before.status) {
                 let names: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
                 return Err(Error::bad_request(format!(
@@ -378,7 +373,7 @@ impl Deployments<'_> {
             self.mark_stopped(id)?;
         }
         self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Deployment>(tx, self.0.user_id, id)?;
             let mut d = before.clone();
             let t = now();
             d.deleted_at = Some(t);

@@ -2,8 +2,9 @@
 //! cancel (`docs/rules.md`, "Executions"). Running them is the engine's work; this module holds the
 //! rows and the rules every caller shares.
 
+use crate::access;
 use crate::list::ListParams;
-use crate::{not_found, now, Services};
+use crate::{now, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use turbocat_domain::{
@@ -72,14 +73,6 @@ pub struct ExecutionDetail {
 
 const SORTABLE: &[&str] = &["created_at", "updated_at", "started_at", "completed_at", "duration_ms", "status"];
 
-fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Execution> {
-    let e = row::get::<Execution>(conn, id)?.ok_or_else(|| not_found("Execution"))?;
-    if e.user_id != me {
-        crate::workflows::visible(conn, me, e.workflow_id).map_err(|_| not_found("Execution"))?;
-    }
-    Ok(e)
-}
-
 /// Workflow counters after a finished execution, in the caller's transaction (`docs/rules.md`,
 /// "Counters"). Only completed and failed/timed-out runs count as successes or failures.
 pub(crate) fn count_finished(conn: &rusqlite::Connection, e: &Execution) -> Result<()> {
@@ -113,7 +106,7 @@ impl Executions<'_> {
             }
         }
         {
-            let w = crate::workflows::visible(tx, self.0.user_id, input.workflow_id)?;
+            let w = access::visible::<Workflow>(tx, self.0.user_id, input.workflow_id)?;
             if w.status != WorkflowStatus::Active {
                 return Err(Error::bad_request(format!(
                     "Cannot execute workflow in \"{}\" status. Workflow must be ACTIVE.",
@@ -159,7 +152,7 @@ impl Executions<'_> {
 
     pub fn get(&self, id: Uuid) -> Result<ExecutionDetail> {
         self.0.store().read(|c| {
-            let execution = visible(c, self.0.user_id, id)?;
+            let execution = access::visible_execution(c, self.0.user_id, id)?;
             let workflow_name = row::get::<Workflow>(c, execution.workflow_id)?.map(|w| w.name).unwrap_or_default();
             // The latest status of each step, from its log rows.
             let mut counts = StepCounts { total: execution.steps_total, ..Default::default() };
@@ -220,7 +213,7 @@ impl Executions<'_> {
         let dir = if r.order.ends_with("ASC") { "ASC" } else { "DESC" };
         let order = format!("{}, step_key {dir}, id {dir}", r.order);
         self.0.store().read(|c| {
-            visible(c, self.0.user_id, id)?;
+            access::visible_execution(c, self.0.user_id, id)?;
             let (items, total) = queries::page::<ExecutionLog>(c, &f, &order, r.page_size, r.offset())?;
             Ok(Page::new(items, total, r.page, r.page_size))
         })
@@ -235,7 +228,7 @@ impl Executions<'_> {
     /// Cancels a pending or running execution (`docs/rules.md`).
     pub fn cancel(&self, id: Uuid) -> Result<Execution> {
         self.0.store().write(|tx| {
-            let before = visible(tx, self.0.user_id, id)?;
+            let before = access::visible_execution(tx, self.0.user_id, id)?;
             if before.user_id != self.0.user_id {
                 return Err(Error::forbidden("This execution belongs to another user"));
             }

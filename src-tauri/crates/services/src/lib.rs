@@ -2,6 +2,7 @@
 //! Every rule of `docs/rules.md` is enforced here, once, and reaches the caller as a coded
 //! [`Error`]. Every write is one store transaction that also writes its audit row.
 
+pub(crate) mod access;
 pub mod agents;
 pub mod api_keys;
 pub mod audit;

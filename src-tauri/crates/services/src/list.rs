@@ -1,8 +1,8 @@
 //! Paging, sorting, search and tag parameters shared by every list (`docs/rules.md`, "Lists").
 
 use serde::{Deserialize, Serialize};
-use turbocat_domain::{validate::Checker, Page, Result, Uuid};
-use turbocat_store::queries::{uuid_value, Filter};
+use turbocat_domain::{validate::Checker, Page, Result};
+use turbocat_store::queries::Filter;
 use turbocat_store::{Store, Table};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -35,15 +35,6 @@ impl Resolved {
     pub fn fetch<T: Table>(&self, store: &Store, f: &Filter) -> Result<Page<T>> {
         let (items, total) = store.page::<T>(f, &self.order, self.page_size, self.offset())?;
         Ok(Page::new(items, total, self.page, self.page_size))
-    }
-}
-
-/// Rows the user may see in a list: their own, plus others' public rows unless `mine`.
-pub fn own_or_public(f: &mut Filter, me: Uuid, mine: Option<bool>) {
-    if mine == Some(true) {
-        f.eq("user_id", uuid_value(me));
-    } else {
-        f.and("user_id = ? OR is_public = 1", [uuid_value(me)]);
     }
 }
 

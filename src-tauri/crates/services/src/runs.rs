@@ -190,7 +190,7 @@ impl Runs<'_> {
     pub fn plan(&self, workflow_id: Uuid) -> Result<RunPlan> {
         let me = self.0.user_id;
         self.0.store().read(|c| {
-            let workflow = crate::workflows::visible(c, me, workflow_id)?;
+            let workflow = crate::access::visible::<turbocat_domain::Workflow>(c, me, workflow_id)?;
             let steps = queries::steps_of(c, workflow_id)?;
             let mut agents: Vec<Agent> = Vec::new();
             for id in steps.iter().filter_map(|s| s.agent_id) {
@@ -198,7 +198,7 @@ impl Runs<'_> {
                     continue;
                 }
                 if let Some(a) = row::get::<Agent>(c, id)? {
-                    if a.deleted_at.is_none() && (a.user_id == me || a.is_public) {
+                    if crate::access::can_see(&a, me) {
                         agents.push(a);
                     }
                 }
@@ -306,7 +306,7 @@ impl Runs<'_> {
         let me = self.0.user_id;
         self.0.store().read(|c| {
             let e = row::get::<Execution>(c, id)?
-                .filter(|e| e.user_id == me)
+                .filter(|e| crate::access::readable(e, me))
                 .ok_or_else(|| Error::not_found("Execution"))?;
             if !e.status.is_terminal() {
                 return Err(Error::bad_request(format!(

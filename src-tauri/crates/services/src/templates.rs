@@ -2,17 +2,18 @@
 //! agent and workflow templates (with their steps), save an agent or workflow as a template,
 //! rate (`docs/rules.md`, "Templates").
 
+use crate::access;
 use crate::agents::CreateAgent;
 use crate::list::ListParams;
 use crate::workflows::{CreateWorkflow, StepInput, WorkflowWithSteps};
-use crate::{not_found, now, snapshot, Services};
+use crate::{now, snapshot, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use turbocat_domain::{
     new_id, validate::Checker, Agent, AgentType, Error, Hundredths, Page, Result, Template, TemplateType, Uuid,
     WorkflowStepType,
 };
-use turbocat_store::queries::{uuid_value, Filter};
+use turbocat_store::queries::Filter;
 use turbocat_store::row;
 
 pub struct Templates<'a>(pub(crate) &'a Services);
@@ -60,16 +61,6 @@ pub struct SaveAsTemplate {
 
 const SORTABLE: &[&str] =
     &["usage_count", "rating_average", "rating_count", "created_at", "updated_at", "name", "category"];
-
-fn visibility(f: &mut Filter, me: Uuid) {
-    f.not_deleted().and("is_official = 1 OR is_public = 1 OR user_id = ?", [uuid_value(me)]);
-}
-
-fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Template> {
-    row::get::<Template>(conn, id)?
-        .filter(|t| t.deleted_at.is_none() && (t.is_official || t.is_public || t.user_id == Some(me)))
-        .ok_or_else(|| not_found("Template"))
-}
 
 fn obj(v: Option<&Json>) -> Map<String, Json> {
     v.and_then(Json::as_object).cloned().unwrap_or_default()
@@ -171,7 +162,8 @@ impl Templates<'_> {
     pub fn list(&self, q: &TemplateQuery) -> Result<Page<Template>> {
         let r = q.list.resolve(SORTABLE, "usage_count")?;
         let mut f = Filter::new();
-        visibility(&mut f, self.0.user_id);
+        f.not_deleted();
+        access::filter::<Template>(&mut f, self.0.user_id, false);
         if let Some(c) = &q.category {
             f.eq("category", c.as_str());
         }
@@ -188,19 +180,20 @@ impl Templates<'_> {
     /// The distinct categories of visible templates, ascending.
     pub fn categories(&self) -> Result<Vec<String>> {
         let mut f = Filter::new();
-        visibility(&mut f, self.0.user_id);
+        f.not_deleted();
+        access::filter::<Template>(&mut f, self.0.user_id, false);
         self.0.store().read(|c| Ok(turbocat_store::queries::lookups::template_categories(c, &f)?))
     }
 
     pub fn get(&self, id: Uuid) -> Result<Template> {
-        self.0.store().read(|c| visible(c, self.0.user_id, id))
+        self.0.store().read(|c| access::visible::<Template>(c, self.0.user_id, id))
     }
 
     /// Makes a new draft agent or workflow from a template and counts the use, in one
     /// transaction: the new rows, the usage count and both audit rows commit together.
     pub fn instantiate(&self, id: Uuid, input: Instantiate) -> Result<Instantiated> {
         self.0.store().write(|tx| {
-            let t = visible(tx, self.0.user_id, id)?;
+            let t = access::visible::<Template>(tx, self.0.user_id, id)?;
             let data = &t.template_data;
             let out = match t.template_type {
                 TemplateType::Step => {
@@ -350,7 +343,7 @@ impl Templates<'_> {
             return Err(Error::validation_field("rating", "rating must be between 1 and 5"));
         }
         self.0.store().write(|tx| {
-            let before = visible(tx, self.0.user_id, id)?;
+            let before = access::visible::<Template>(tx, self.0.user_id, id)?;
             let mut t = before.clone();
             // In hundredths: (avg*count + rating*100) / (count+1), rounded half up.
             let sum = before.rating_average.0 * before.rating_count + rating * 100;

@@ -3,16 +3,17 @@
 //! are always written in one transaction, and the graph checks always run on the whole
 //! resulting step set, never on the changed steps alone.
 
+use crate::access;
 use crate::list::{nullable, ListParams};
-use crate::{changes, not_found, now, snapshot, Services};
+use crate::{changes, now, snapshot, Services};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use turbocat_domain::{
-    flow::plan, graph, new_id, validate::Checker, Agent, Error, ErrorHandling, Page, Result, Uuid, Workflow,
-    WorkflowStatus, WorkflowStep, WorkflowStepType,
+    flow::plan, new_id, validate::Checker, Agent, Error, ErrorHandling, Page, Result, Uuid, Workflow, WorkflowStatus,
+    WorkflowStep, WorkflowStepType,
 };
-use turbocat_store::queries::{self, uuid_value, Filter};
+use turbocat_store::queries::{self, Filter};
 use turbocat_store::row;
 
 pub struct Workflows<'a>(pub(crate) &'a Services);
@@ -202,13 +203,7 @@ pub fn validate_steps(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
     let mut c = Checker::new();
     check_steps(&mut c, steps);
     c.finish()?;
-    check_graph(steps, definition)
-}
-
-/// The graph checks, then the reference check (what the engine checks again before a run).
-fn check_graph(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
-    graph::validate(steps)?;
-    plan::check_references(steps, plan::declared_inputs(definition))
+    plan::check(steps, definition)
 }
 
 /// The workflow's own field checks of a create (its steps apart), into the caller's checker;
@@ -230,17 +225,11 @@ pub(crate) fn check_create(c: &mut Checker, input: &CreateWorkflow) -> (String, 
     (name, tz)
 }
 
-/// Whether an agent step may use this agent: it exists, is not deleted, and is the user's own
-/// or public.
-pub(crate) fn usable_agent(agent: Option<&Agent>, me: Uuid) -> bool {
-    agent.is_some_and(|a| a.deleted_at.is_none() && (a.user_id == me || a.is_public))
-}
-
 /// Agent steps' agents must exist, be visible and not deleted (an agent step may have none).
 fn check_step_agents(conn: &rusqlite::Connection, me: Uuid, steps: &[WorkflowStep]) -> Result<()> {
     for s in steps {
         if let Some(aid) = s.agent_id {
-            if !usable_agent(row::get::<Agent>(conn, aid)?.as_ref(), me) {
+            if !row::get::<Agent>(conn, aid)?.is_some_and(|a| access::can_see(&a, me)) {
                 return Err(Error::validation_field(
                     &format!("steps.{}.agentId", s.step_key),
                     format!("Step \"{}\" uses agent {aid}, which does not exist or was deleted", s.step_key),
@@ -249,20 +238,6 @@ fn check_step_agents(conn: &rusqlite::Connection, me: Uuid, steps: &[WorkflowSte
         }
     }
     Ok(())
-}
-
-pub(crate) fn visible(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Workflow> {
-    row::get::<Workflow>(conn, id)?
-        .filter(|w| w.deleted_at.is_none() && (w.user_id == me || w.is_public))
-        .ok_or_else(|| not_found("Workflow"))
-}
-
-pub(crate) fn owned(conn: &rusqlite::Connection, me: Uuid, id: Uuid) -> Result<Workflow> {
-    let w = visible(conn, me, id)?;
-    if w.user_id != me {
-        return Err(Error::forbidden("This workflow belongs to another user"));
-    }
-    Ok(w)
 }
 
 /// Applies an explicit diff to the stored steps; returns the resulting set.
@@ -395,7 +370,7 @@ impl Workflows<'_> {
         let definition = definition.unwrap_or_else(|| json!({}));
         c.object("definition", &definition);
         c.finish()?;
-        check_graph(&rows, &definition)?;
+        plan::check(&rows, &definition)?;
         self.0.store().read(|conn| check_step_agents(conn, self.0.user_id, &rows))
     }
 
@@ -412,7 +387,7 @@ impl Workflows<'_> {
             input.steps.into_iter().enumerate().map(|(i, s)| new_step(id, s, i, &mut c)).collect();
         check_steps(&mut c, &steps);
         c.finish()?;
-        check_graph(&steps, input.definition.as_ref().unwrap_or(&json!({})))?;
+        plan::check(&steps, input.definition.as_ref().unwrap_or(&json!({})))?;
         let t = now();
         let wf = Workflow {
             id,
@@ -448,7 +423,7 @@ impl Workflows<'_> {
 
     pub fn get(&self, id: Uuid) -> Result<WorkflowWithSteps> {
         self.0.store().read(|c| {
-            let workflow = visible(c, self.0.user_id, id)?;
+            let workflow = access::visible::<Workflow>(c, self.0.user_id, id)?;
             let steps = queries::steps_of(c, id)?;
             Ok(WorkflowWithSteps { workflow, steps })
         })
@@ -457,11 +432,12 @@ impl Workflows<'_> {
     /// Finds a visible workflow by id or, failing that, by exact name (for the CLI).
     pub fn find(&self, id_or_name: &str) -> Result<Workflow> {
         if let Ok(id) = id_or_name.parse::<Uuid>() {
-            return self.0.store().read(|c| visible(c, self.0.user_id, id));
+            return self.0.store().read(|c| access::visible::<Workflow>(c, self.0.user_id, id));
         }
         self.0.store().read(|c| {
             let mut f = Filter::new();
-            f.not_deleted().eq("name", id_or_name).and("user_id = ? OR is_public = 1", [uuid_value(self.0.user_id)]);
+            f.not_deleted().eq("name", id_or_name);
+            access::filter::<Workflow>(&mut f, self.0.user_id, false);
             let mut found = queries::all::<Workflow>(c, &f, "created_at ASC")?;
             match found.len() {
                 0 => Err(Error::not_found(&format!("Workflow \"{id_or_name}\""))),
@@ -484,7 +460,7 @@ impl Workflows<'_> {
         if let Some(p) = q.schedule_enabled {
             f.eq("schedule_enabled", p as i64);
         }
-        crate::list::own_or_public(&mut f, self.0.user_id, q.mine);
+        access::filter::<Workflow>(&mut f, self.0.user_id, q.mine == Some(true));
         q.list.search_and_tags(&mut f, &["name", "description"]);
         r.fetch::<Workflow>(self.0.store(), &f)
     }
@@ -509,7 +485,7 @@ impl Workflows<'_> {
             return Err(Error::validation("Give either steps (the whole set) or stepChanges, not both"));
         }
         self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Workflow>(tx, self.0.user_id, id)?;
             let stored = queries::steps_of(tx, id)?;
             let mut c = Checker::new();
             let mut w = before.clone();
@@ -559,7 +535,7 @@ impl Workflows<'_> {
             c.finish()?;
             let mut step_summary = Json::Null;
             if result.is_some() || w.definition != before.definition {
-                check_graph(result.as_ref().unwrap_or(&stored), &w.definition)?;
+                plan::check(result.as_ref().unwrap_or(&stored), &w.definition)?;
             }
             if let Some(result) = &result {
                 check_step_agents(tx, self.0.user_id, result)?;
@@ -582,7 +558,7 @@ impl Workflows<'_> {
 
     pub fn delete(&self, id: Uuid) -> Result<()> {
         self.0.store().write(|tx| {
-            let before = owned(tx, self.0.user_id, id)?;
+            let before = access::owned::<Workflow>(tx, self.0.user_id, id)?;
             let mut w = before.clone();
             let t = now();
             w.deleted_at = Some(t);

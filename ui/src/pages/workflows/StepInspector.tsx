@@ -9,7 +9,8 @@ import type { WorkflowStepType } from '../../bindings/WorkflowStepType';
 import { Field } from '../../components/Field';
 import { label, shortId } from '../../lib/format';
 import type { EditorAction, StepPatch } from './editor';
-import { isObject, ON_ERROR, STEP_TYPES, type JsonObject, type KeyValueRow, type StepDraft } from './model';
+import type { StepConfig } from '../../bindings/StepConfig';
+import { ON_ERROR, otherConfigKeys, readStepConfig, STEP_TYPES, type JsonObject, type KeyValueRow, type StepDraft } from './model';
 import { ReferenceInput } from './ReferenceInput';
 import { outputReferences, stepReferences, type Suggestion } from './references';
 
@@ -96,10 +97,10 @@ export function StepInspector(props: {
   const { step, steps, agents, dispatch } = props;
   const uid = step.uid;
   const update = (patch: StepPatch, field?: string) => dispatch(field ? { type: 'updateStep', uid, patch, field } : { type: 'updateStep', uid, patch });
-  const setConfig = (key: string, value: JsonObject[string] | undefined) => {
+  const setConfig = <K extends keyof StepConfig>(key: K, value: StepConfig[K] | undefined) => {
     const config: JsonObject = { ...step.config };
     if (value === undefined) delete config[key];
-    else config[key] = value;
+    else config[key] = value as JsonObject[string];
     update({ config }, `config.${key}`);
   };
 
@@ -111,9 +112,9 @@ export function StepInspector(props: {
   const usesAgent = step.stepType === 'AGENT' || step.stepType === 'LOOP';
   const knownAgent = step.agentId === null || agents.some((a) => a.id === step.agentId);
   const afterCondition = step.dependsOn.some((k) => steps.some((s) => s.stepKey === k && s.stepType === 'CONDITION'));
-  const config = step.config;
-  const text = (key: string) => (typeof config[key] === 'string' ? (config[key] as string) : '');
-  const number = (key: string, fallback: number) => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
+  const config = readStepConfig(step.config);
+  const otherKeys = otherConfigKeys(step.config);
+  const text = (v: StepConfig[keyof StepConfig]) => (typeof v === 'string' ? v : '');
 
   return (
     <div className="wf-inspector-body" aria-label={`Step ${step.stepKey}`}>
@@ -185,7 +186,7 @@ export function StepInspector(props: {
             <ReferenceInput
               bare
               label="Condition"
-              value={text('condition')}
+              value={text(config.condition)}
               placeholder="inputs.count > 0 && fetch.statusCode == 200"
               candidates={references}
               onChange={(v) => setConfig('condition', v)}
@@ -195,16 +196,16 @@ export function StepInspector(props: {
         {step.stepType === 'LOOP' && (
           <>
             <Field label="Items (a reference to a list)" wide>
-              <ReferenceInput label="Loop items" value={text('items')} placeholder="{{fetch.data}}" candidates={references} onChange={(v) => setConfig('items', v)} />
+              <ReferenceInput label="Loop items" value={text(config.items)} placeholder="{{fetch.data}}" candidates={references} onChange={(v) => setConfig('items', v)} />
             </Field>
             <Field label="Concurrency">
-              <NumberInput label="Loop concurrency" min={1} value={number('concurrency', 1)} onChange={(v) => setConfig('concurrency', v)} />
+              <NumberInput label="Loop concurrency" min={1} value={config.concurrency ?? 1} onChange={(v) => setConfig('concurrency', v)} />
             </Field>
           </>
         )}
         {step.stepType === 'WAIT' && (
           <Field label="Wait (ms)">
-            <NumberInput label="Wait in milliseconds" min={0} value={number('waitMs', 1000)} onChange={(v) => setConfig('waitMs', v)} />
+            <NumberInput label="Wait in milliseconds" min={0} value={typeof config.waitMs === 'number' ? config.waitMs : 1000} onChange={(v) => setConfig('waitMs', v)} />
           </Field>
         )}
         {afterCondition && (
@@ -278,9 +279,9 @@ export function StepInspector(props: {
           <NumberInput label="Retry delay in milliseconds" min={0} max={300000} step={500} value={step.retryDelayMs} onChange={(v) => update({ retryDelayMs: v }, 'retryDelayMs')} />
         </Field>
       </div>
-      {isObject(config) && Object.keys(config).some((k) => !['condition', 'items', 'concurrency', 'waitMs', 'when'].includes(k)) && (
+      {otherKeys.length > 0 && (
         <p className="muted wf-small">
-          Other configuration kept as it is: <code>{Object.keys(config).filter((k) => !['condition', 'items', 'concurrency', 'waitMs', 'when'].includes(k)).join(', ')}</code>
+          Other configuration kept as it is: <code>{otherKeys.join(', ')}</code>
         </p>
       )}
     </div>

@@ -6,11 +6,11 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { formatDuration, label } from '../../lib/format';
 import type { StepNode } from './graph';
-import type { StepDraft } from './model';
+import { readStepConfig, type StepDraft } from './model';
 
 /** One line on what the step does. */
 export function stepSummary(step: StepDraft, agentName: string | null): string {
-  const c = step.config;
+  const c = readStepConfig(step.config);
   switch (step.stepType) {
     case 'AGENT':
       return agentName ?? (step.agentId ? 'Unknown agent' : 'No agent: passes its inputs on');
@@ -21,7 +21,7 @@ export function stepSummary(step: StepDraft, agentName: string | null): string {
     case 'PARALLEL':
       return 'Its dependants start together';
     case 'WAIT': {
-      const ms = typeof c.waitMs === 'number' ? c.waitMs : typeof c.durationMs === 'number' ? c.durationMs : null;
+      const ms = typeof c.waitMs === 'number' ? c.waitMs : null;
       return ms === null ? 'No duration yet' : `Waits ${formatDuration(ms)}`;
     }
   }

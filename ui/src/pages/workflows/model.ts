@@ -6,13 +6,19 @@
 // Where node positions live: `definition.layout`, an object `{<stepKey>: {x, y}}` written on
 // every save. Steps' `config` belongs to the engine, and `position` is the steps' order, so the
 // canvas keeps its own coordinates beside the declarations of inputs and outputs.
+//
+// The shapes of a step's `config` (`StepConfig`) and of `definition` (`WorkflowDefinition`) are
+// the Rust types of `domain::flow::config`, exported by ts-rs; the editor reads them through
+// `readStepConfig` and `settingsFrom` and keeps every key they do not name.
 import type { CreateWorkflow } from '../../bindings/CreateWorkflow';
 import type { ErrorHandling } from '../../bindings/ErrorHandling';
+import type { StepConfig } from '../../bindings/StepConfig';
 import type { StepInput } from '../../bindings/StepInput';
 import type { UpdateWorkflow } from '../../bindings/UpdateWorkflow';
 import type { WorkflowStatus } from '../../bindings/WorkflowStatus';
 import type { WorkflowStep } from '../../bindings/WorkflowStep';
 import type { WorkflowStepType } from '../../bindings/WorkflowStepType';
+import type { WorkflowDefinition } from '../../bindings/WorkflowDefinition';
 import type { WorkflowWithSteps } from '../../bindings/WorkflowWithSteps';
 import type { Json } from '../../ipc';
 
@@ -25,6 +31,31 @@ export const INPUT_TYPES = ['string', 'number', 'boolean', 'object', 'array'] as
 
 /** The service's defaults (docs/rules.md), used for new steps. */
 export const STEP_DEFAULTS = { retryCount: 0, retryDelayMs: 1000, timeoutMs: 30000, onError: 'FAIL' as ErrorHandling };
+
+/** The `config` keys the engine reads (`StepConfig`); a key added in Rust must be added here. */
+const STEP_CONFIG_KEY_SET: Record<keyof StepConfig, true> = { condition: true, items: true, concurrency: true, waitMs: true, when: true };
+export const STEP_CONFIG_KEYS = Object.keys(STEP_CONFIG_KEY_SET) as (keyof StepConfig)[];
+
+/** The keys of a step's config the editor does not show, kept as they are. */
+export function otherConfigKeys(config: JsonObject): string[] {
+  return Object.keys(config).filter((k) => !(STEP_CONFIG_KEYS as string[]).includes(k));
+}
+
+/**
+ * A step's config as `StepConfig`: each key the engine reads, when it has the type the engine
+ * accepts (the service refuses any other on save); `durationMs` is read as `waitMs`.
+ */
+export function readStepConfig(c: JsonObject): StepConfig {
+  const out: StepConfig = {};
+  if (typeof c.condition === 'string' || typeof c.condition === 'boolean') out.condition = c.condition;
+  if (typeof c.items === 'string' || Array.isArray(c.items)) out.items = c.items;
+  if (typeof c.concurrency === 'number') out.concurrency = c.concurrency;
+  const wait = c.waitMs ?? c.durationMs;
+  if (typeof wait === 'number' || typeof wait === 'string') out.waitMs = wait;
+  if (typeof c.when === 'boolean') out.when = c.when;
+  else if (c.when === 'false' || c.when === 'true') out.when = c.when === 'true';
+  return out;
+}
 
 /** One `name → value` row of a step's inputs or outputs; `json` rows hold JSON text. */
 export interface KeyValueRow {
@@ -181,9 +212,13 @@ export function parseDefault(type: string, text: string): { ok: true; value: Jso
   return ok ? { ok: true, value } : { ok: false, error: `must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}` };
 }
 
+/** A workflow's `definition` as `WorkflowDefinition`, with the keys it does not name. */
+function definitionFrom(w: WorkflowWithSteps | null): WorkflowDefinition & JsonObject {
+  return (w && isObject(w.definition) ? w.definition : {}) as WorkflowDefinition & JsonObject;
+}
+
 function settingsFrom(w: WorkflowWithSteps | null): WorkflowSettings {
-  const definition = w && isObject(w.definition) ? w.definition : {};
-  const { inputs, outputs, layout: _layout, ...definitionRest } = definition;
+  const { inputs, outputs, layout: _layout, ...definitionRest } = definitionFrom(w);
   return {
     name: w?.name ?? 'New workflow',
     description: w?.description ?? '',
@@ -220,7 +255,8 @@ function isPoint(v: Json | undefined): v is { x: number; y: number } {
 export function docFromWorkflow(w: WorkflowWithSteps | null, uid: (index: number) => string): WorkflowDoc {
   const steps = [...(w?.steps ?? [])].sort((a, b) => a.position - b.position || a.stepKey.localeCompare(b.stepKey));
   const drafts = steps.map((s, i) => stepFromStored(s, uid(i)));
-  const layout = w && isObject(w.definition) && isObject(w.definition.layout) ? w.definition.layout : {};
+  const stored = definitionFrom(w).layout;
+  const layout: JsonObject = isObject(stored) ? stored : {};
   const positions: Record<string, Point> = {};
   for (const d of drafts) {
     const p = layout[d.stepKey];

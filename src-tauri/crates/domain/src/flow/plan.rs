@@ -2,6 +2,7 @@
 //! refused here), the static reference check of docs/engine.md, the declared inputs with their
 //! defaults, and the step graph as indexes for the scheduler.
 
+use crate::flow::config::{Condition, StepConfig, WorkflowDefinition};
 use crate::flow::expr;
 use crate::flow::template::{self, root_of};
 use crate::{graph, validate::Checker, Error, Result, WorkflowStep, WorkflowStepType};
@@ -127,58 +128,53 @@ impl<'a> Reach<'a> {
 
 /// The references of a step that are read before it runs (inputs and config), and those of
 /// its outputs mapping, which may also name what the step produced.
-fn before_and_after(s: &WorkflowStep) -> (Vec<String>, Vec<String>) {
+fn before_and_after(s: &WorkflowStep, cfg: &StepConfig) -> (Vec<String>, Vec<String>) {
     let mut before = template::references(&s.inputs);
-    match s.step_type {
-        WorkflowStepType::Condition => {
-            if let Some(c) = s.config.get("condition").and_then(Json::as_str) {
-                if let Ok(e) = expr::parse(c) {
-                    expr::references(&e, &mut before);
-                }
-            }
+    if let Some(Condition::Expression(c)) = &cfg.condition {
+        if let Ok(e) = expr::parse(c) {
+            expr::references(&e, &mut before);
         }
-        _ => {
-            for k in ["items", "waitMs", "durationMs"] {
-                if let Some(v) = s.config.get(k) {
-                    before.extend(template::references(v));
-                }
-            }
-        }
+    }
+    for v in cfg.templates() {
+        before.extend(template::references(v));
     }
     (before, template::references(&s.outputs))
 }
 
 /// Every reference of a step.
 pub fn step_references(s: &WorkflowStep) -> Vec<String> {
-    let (mut a, b) = before_and_after(s);
+    let (mut a, b) = before_and_after(s, &StepConfig::of(&s.config, s.step_type));
     a.extend(b);
     a
 }
 
 /// The static reference check (docs/engine.md): a template naming an unknown step, a step that is
 /// not an upstream dependency, or an unknown workflow input is a validation error. Also checks
-/// that condition expressions parse. Run on a graph that passed [`graph::validate`].
-pub fn check_references(steps: &[WorkflowStep], declared_inputs: Option<&Map<String, Json>>) -> Result<()> {
+/// that condition expressions parse. Run on a graph that passed [`graph::validate`], with
+/// configs that [`StepConfig::read`] accepted.
+fn check_references(steps: &[WorkflowStep], definition: &WorkflowDefinition) -> Result<()> {
     let g = Graph::new(steps);
     let mut reach = g.reach();
     let mut c = Checker::new();
+    let declared_inputs = definition.inputs.as_ref();
     for (i, s) in steps.iter().enumerate() {
         let field = format!("steps.{}", s.step_key);
+        let cfg = StepConfig::of(&s.config, s.step_type);
         if s.step_type == WorkflowStepType::Condition {
-            match s.config.get("condition") {
-                Some(Json::String(src)) => {
+            match &cfg.condition {
+                Some(Condition::Expression(src)) => {
                     if let Err(e) = expr::parse(src) {
                         c.fail(&format!("{field}.config.condition"), format!("Step \"{}\": {e}", s.step_key));
                     }
                 }
-                Some(Json::Bool(_)) => {}
-                _ => c.fail(
+                Some(Condition::Constant(_)) => {}
+                None => c.fail(
                     &format!("{field}.config.condition"),
                     format!("Condition step \"{}\" needs config.condition", s.step_key),
                 ),
             }
         }
-        let (before, after) = before_and_after(s);
+        let (before, after) = before_and_after(s, &cfg);
         let is_loop = s.step_type == WorkflowStepType::Loop;
         for (refs, in_mapping) in [(before, false), (after, true)] {
             for r in refs {
@@ -237,44 +233,32 @@ pub fn check_references(steps: &[WorkflowStep], declared_inputs: Option<&Map<Str
     c.finish()
 }
 
-/// The declared inputs of a workflow (`definition.inputs`), when it declares any.
-pub fn declared_inputs(definition: &Json) -> Option<&Map<String, Json>> {
-    definition.get("inputs").and_then(Json::as_object)
-}
-
 /// Checks an execution's input against the declared inputs and fills defaults: a missing
 /// required input, or a value of the wrong type, is a validation error naming the input.
-pub fn apply_inputs(definition: &Json, input: Json) -> Result<Json> {
+pub fn apply_inputs(definition: &WorkflowDefinition, input: Json) -> Result<Json> {
     let mut input = match input {
         Json::Object(m) => m,
         Json::Null => Map::new(),
         _ => return Err(Error::validation_field("inputData", "inputData must be an object")),
     };
-    let Some(decl) = declared_inputs(definition) else { return Ok(Json::Object(input)) };
+    let Some(decl) = &definition.inputs else { return Ok(Json::Object(input)) };
     let mut c = Checker::new();
     for (name, spec) in decl {
         let field = format!("inputData.{name}");
         match input.get(name) {
             None | Some(Json::Null) => {
-                if let Some(d) = spec.get("default") {
+                if let Some(d) = &spec.default {
                     input.insert(name.clone(), d.clone());
-                } else if spec.get("required").and_then(Json::as_bool).unwrap_or(false) {
+                } else if spec.required.unwrap_or(false) {
                     c.fail(&field, format!("Input \"{name}\" is required"));
                 }
             }
             Some(v) => {
-                let want = spec.get("type").and_then(Json::as_str).unwrap_or("any").to_ascii_lowercase();
-                let ok = match want.as_str() {
-                    "string" | "datetime" | "date" => v.is_string(),
-                    "number" => v.is_number(),
-                    "integer" => v.is_i64() || v.is_u64(),
-                    "boolean" => v.is_boolean(),
-                    "object" => v.is_object(),
-                    "array" => v.is_array(),
-                    _ => true,
-                };
-                if !ok {
-                    c.fail(&field, format!("Input \"{name}\" must be a {want} (got {})", template::kind(v)));
+                if !spec.input_type().accepts(v) {
+                    c.fail(
+                        &field,
+                        format!("Input \"{name}\" must be a {} (got {})", spec.type_name(), template::kind(v)),
+                    );
                 }
             }
         }
@@ -283,10 +267,18 @@ pub fn apply_inputs(definition: &Json, input: Json) -> Result<Json> {
     Ok(Json::Object(input))
 }
 
-/// The graph checks of docs/rules.md, then the static reference check.
+/// Every check of a step set and its workflow's `definition` before it is saved or run: the
+/// shapes of the definition and of each step's config ([`crate::flow::config`]), then the graph
+/// checks of docs/rules.md, then the static reference check.
 pub fn check(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
+    let mut c = Checker::new();
+    let definition = WorkflowDefinition::read(definition, &mut c);
+    for s in steps {
+        StepConfig::read(&s.config, s.step_type, &format!("steps.{}.config", s.step_key), &s.step_key, &mut c);
+    }
+    c.finish()?;
     graph::validate(steps)?;
-    check_references(steps, declared_inputs(definition))
+    check_references(steps, &definition)
 }
 
 #[cfg(test)]
@@ -395,13 +387,15 @@ mod tests {
 
     #[test]
     fn inputs_defaults_and_types() {
-        let def = json!({"inputs": {"apiUrl": {"type": "string", "required": true}, "fmt": {"type": "string", "default": "json"}, "n": {"type": "number"}}});
+        let def = WorkflowDefinition::of(
+            &json!({"inputs": {"apiUrl": {"type": "string", "required": true}, "fmt": {"type": "string", "default": "json"}, "n": {"type": "number"}}}),
+        );
         assert_eq!(apply_inputs(&def, json!({"apiUrl": "x"})).unwrap(), json!({"apiUrl": "x", "fmt": "json"}));
         let e = apply_inputs(&def, json!({"n": "3"})).unwrap_err();
         assert_eq!(e.fields.len(), 2);
         assert_eq!(e.fields[0].message, "Input \"apiUrl\" is required");
         assert!(e.fields[1].message.contains("must be a number"));
         assert!(apply_inputs(&def, json!([1])).is_err());
-        assert_eq!(apply_inputs(&json!({}), Json::Null).unwrap(), json!({}));
+        assert_eq!(apply_inputs(&WorkflowDefinition::default(), Json::Null).unwrap(), json!({}));
     }
 }

@@ -21,9 +21,10 @@
 //! data, requestUrl, responseTimeMs, retryCount}`; its main value is the body, and `response`
 //! is `{status, headers, body}`.
 
-use super::{AgentError, Main, Produced};
+use super::{AgentCtx, AgentError, Main, Produced};
 use serde_json::{json, Map, Value as Json};
 use std::time::{Duration, Instant};
+use turbocat_domain::{Agent, WorkflowStep};
 
 /// A response body larger than this is refused (the output would not fit a run anyway).
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -319,9 +320,10 @@ pub(crate) fn redacted(url: &reqwest::Url) -> String {
     u.to_string()
 }
 
-/// Runs the api agent.
-pub async fn run(clients: &HttpClients, config: &Json, inputs: &Json) -> Result<Produced, AgentError> {
-    let r = build(inputs, config)?;
+/// Runs the api agent: one HTTP request from its config and the step's inputs.
+pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, _step: &WorkflowStep, inputs: Json) -> Result<Produced, AgentError> {
+    let clients = &cx.env.http;
+    let r = build(&inputs, &agent.config)?;
     let mut retry = 0u32;
     let (resp, took) = loop {
         let t = Instant::now();

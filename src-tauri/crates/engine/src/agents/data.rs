@@ -58,17 +58,12 @@ impl Guard {
 
 /// The data agent as a step: its work on the blocking pool, stopped when the step's future is
 /// dropped (timeout, cancel, the run's end).
-pub async fn run_step(
-    cx: &AgentCtx<'_>,
-    agent: &Agent,
-    step: &WorkflowStep,
-    inputs: Json,
-) -> Result<Produced, AgentError> {
+pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: Json) -> Result<Produced, AgentError> {
     let (agent_config, step_config) = (agent.config.clone(), step.config.clone());
     let stop = Arc::new(AtomicBool::new(false));
     let _stop_on_drop = StopOnDrop(stop.clone());
     let guard = Guard::new(stop, cx.value_limit);
-    let output = tokio::task::spawn_blocking(move || run_with(&agent_config, &step_config, inputs, &guard))
+    let output = tokio::task::spawn_blocking(move || apply_with(&agent_config, &step_config, inputs, &guard))
         .await
         .map_err(|e| AgentError::Retryable(format!("the data operation's task failed: {e}")))??;
     Ok(Produced::field(output, "result"))
@@ -90,13 +85,14 @@ pub const OPERATIONS: &[&str] = &[
     "transform",
 ];
 
-/// Runs the data agent: `agent_config` then `step_config` overrides, on the resolved inputs.
-pub fn run(agent_config: &Json, step_config: &Json, inputs: &Json) -> Result<Json, String> {
-    run_with(agent_config, step_config, inputs.clone(), &Guard::unlimited())
+/// The data agent's operation: `agent_config` then `step_config` overrides, on the resolved
+/// inputs.
+pub fn apply(agent_config: &Json, step_config: &Json, inputs: &Json) -> Result<Json, String> {
+    apply_with(agent_config, step_config, inputs.clone(), &Guard::unlimited())
 }
 
-/// [`run`] on inputs it owns (the data is taken out of them, not copied), within a guard.
-pub fn run_with(agent_config: &Json, step_config: &Json, inputs: Json, guard: &Guard) -> Result<Json, String> {
+/// [`apply`] on inputs it owns (the data is taken out of them, not copied), within a guard.
+pub fn apply_with(agent_config: &Json, step_config: &Json, inputs: Json, guard: &Guard) -> Result<Json, String> {
     let pick = |k: &str| step_config.get(k).or_else(|| agent_config.get(k)).filter(|v| !v.is_null());
     let input_field = pick("inputField").and_then(Json::as_str).unwrap_or("data");
     let present = |k: &str| inputs.get(k).is_some_and(|v| !v.is_null());
@@ -839,17 +835,17 @@ mod tests {
             assert_eq!(operation_with(op, rows(5000, "a"), &cfg, &stopped).unwrap_err(), STOPPED, "{op}");
         }
         // Inputs are taken, not copied: the data moves into the result.
-        let out = run_with(&json!({}), &json!({}), json!({"data": [1, 2], "other": 3}), &big).unwrap();
+        let out = apply_with(&json!({}), &json!({}), json!({"data": [1, 2], "other": 3}), &big).unwrap();
         assert_eq!((out["result"].clone(), out["inputCount"].clone()), (json!([1, 2]), json!(2)));
     }
 
     #[test]
     fn single_pipeline_and_pass_through() {
         let inputs = json!({"data": people()});
-        let out = run(&json!({"operation": "filter", "operationConfig": {"conditions": [{"field": "team", "operator": "eq", "value": "a"}]}}), &json!({}), &inputs).unwrap();
+        let out = apply(&json!({"operation": "filter", "operationConfig": {"conditions": [{"field": "team", "operator": "eq", "value": "a"}]}}), &json!({}), &inputs).unwrap();
         assert_eq!((out["inputCount"].clone(), out["outputCount"].clone()), (json!(3), json!(2)));
         assert_eq!(out["operationsPerformed"], json!(["filter"]));
-        let out = run(
+        let out = apply(
             &json!({"pipeline": [
                 {"operation": "filter", "config": {"conditions": [{"field": "age", "operator": "gt", "value": 30}]}},
                 {"operation": "sort", "config": {"field": "age", "direction": "desc"}},
@@ -862,24 +858,24 @@ mod tests {
         assert_eq!(out["operationsPerformed"], json!(["filter", "sort", "map"]));
         // The seed's Data Transformer lists its operations but configures none: a pass-through.
         let seed = json!({"operations": ["map", "filter"], "outputFormats": ["json"]});
-        let out = run(&seed, &json!({}), &json!({"input": [1, 2, 3], "outputFormat": "json"})).unwrap();
+        let out = apply(&seed, &json!({}), &json!({"input": [1, 2, 3], "outputFormat": "json"})).unwrap();
         assert_eq!((out["result"].clone(), out["outputCount"].clone()), (json!([1, 2, 3]), json!(3)));
         // A step's config overrides the agent's.
-        let out = run(
+        let out = apply(
             &seed,
             &json!({"operation": "reduce", "operationConfig": {"operation": "sum"}}),
             &json!({"items": [1, 2]}),
         )
         .unwrap();
         assert_eq!(out["result"], json!(3));
-        let e = run(
+        let e = apply(
             &json!({"operation": "sort", "operationConfig": {"field": "a"}}),
             &json!({}),
             &json!({"data": {"a": 1}}),
         )
         .unwrap_err();
         assert_eq!(e, "Sort operation requires an array input (got object)");
-        assert!(run(&json!({"operation": "explode"}), &json!({}), &inputs)
+        assert!(apply(&json!({"operation": "explode"}), &json!({}), &inputs)
             .unwrap_err()
             .contains("Unknown data operation"));
     }

@@ -27,7 +27,7 @@ use super::{AgentCtx, AgentError, Produced};
 use crate::handle::blocking;
 use crate::template::{self, FieldsScope, Layered, MapScope, Piece, Root};
 use serde_json::{json, Map, Value as Json};
-use turbocat_domain::Agent;
+use turbocat_domain::{Agent, WorkflowStep};
 use turbocat_services::llm_settings::LlmSettings;
 
 /// Overrides the stored base URL.
@@ -250,7 +250,8 @@ fn refusal(body: &[u8]) -> String {
     msg
 }
 
-pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, inputs: &Json) -> Result<Produced, AgentError> {
+pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, _step: &WorkflowStep, inputs: Json) -> Result<Produced, AgentError> {
+    let inputs = &inputs;
     let stored = blocking(cx.host.services(), |s| s.llm_settings().get())
         .await
         .map_err(|e| AgentError::Retryable(format!("cannot read the LLM settings: {}", e.message)))?;

@@ -136,14 +136,13 @@ impl Drop for StopOnDrop {
     }
 }
 
-/// Runs one agent on resolved inputs.
+/// Runs one agent on resolved inputs. Every kind has this signature: its module's `run`.
 pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: Json) -> Result<Produced, AgentError> {
-    let env = cx.env;
     match agent.agent_type {
-        AgentType::Data => data::run_step(cx, agent, step, inputs).await,
+        AgentType::Data => data::run(cx, agent, step, inputs).await,
         AgentType::Code => code::run(cx, agent, step, inputs).await,
-        AgentType::Api => api::run(&env.http, &agent.config, &inputs).await,
-        AgentType::Llm => llm::run(cx, agent, &inputs).await,
+        AgentType::Api => api::run(cx, agent, step, inputs).await,
+        AgentType::Llm => llm::run(cx, agent, step, inputs).await,
         AgentType::Workflow => workflow::run(cx, agent, step, inputs).await,
     }
 }

@@ -69,3 +69,52 @@ export function TagsInput(props: { tags: string[]; onChange: (tags: string[]) =>
     </div>
   );
 }
+
+type Errors = Partial<Record<string, string>>;
+
+/** The Name and Description fields every record's form starts with. */
+export function NameFields(props: {
+  name: string;
+  description: string;
+  errors: Errors;
+  autoFocus: boolean;
+  onChange: (key: 'name' | 'description', value: string) => void;
+}) {
+  return (
+    <>
+      <Field label="Name" error={props.errors.name} wide>
+        <input className="input" autoFocus={props.autoFocus} value={props.name} onChange={(e) => props.onChange('name', e.target.value)} />
+      </Field>
+      <Field label="Description" error={props.errors.description} wide>
+        <textarea className="input" rows={2} value={props.description} onChange={(e) => props.onChange('description', e.target.value)} />
+      </Field>
+    </>
+  );
+}
+
+/** One number field per entry of `specs` (label and bounds), the form's text in `values`. */
+export function NumberFields<K extends string>(props: {
+  specs: { readonly [key in K]: { readonly label: string; readonly min: number; readonly max: number } };
+  values: { readonly [key in NoInfer<K>]: string };
+  errors: Errors;
+  placeholder: (key: NoInfer<K>) => string;
+  onChange: (key: NoInfer<K>, value: string) => void;
+}) {
+  return (
+    <>
+      {(Object.keys(props.specs) as K[]).map((key) => (
+        <Field key={key} label={props.specs[key].label} error={props.errors[key]}>
+          <input
+            className="input"
+            type="number"
+            min={props.specs[key].min}
+            max={props.specs[key].max}
+            placeholder={props.placeholder(key)}
+            value={props.values[key]}
+            onChange={(e) => props.onChange(key, e.target.value)}
+          />
+        </Field>
+      ))}
+    </>
+  );
+}

@@ -16,6 +16,8 @@ export function ConfirmDialog(props: {
   title: string;
   body: string;
   confirmLabel: string;
+  /** "Cancel" unless told. */
+  cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -24,7 +26,7 @@ export function ConfirmDialog(props: {
       <p>{props.body}</p>
       <div className="dialog-actions">
         <button type="button" className="secondary" onClick={props.onCancel}>
-          Cancel
+          {props.cancelLabel ?? 'Cancel'}
         </button>
         <button type="button" className="danger-solid" autoFocus onClick={props.onConfirm}>
           {props.confirmLabel}
@@ -32,4 +34,9 @@ export function ConfirmDialog(props: {
       </div>
     </Modal>
   );
+}
+
+/** "Delete “<name>”?", with what deleting it does. */
+export function ConfirmDelete(props: { name: string; body: string; onConfirm: () => void; onCancel: () => void }) {
+  return <ConfirmDialog title={`Delete “${props.name}”?`} body={props.body} confirmLabel="Delete" onConfirm={props.onConfirm} onCancel={props.onCancel} />;
 }

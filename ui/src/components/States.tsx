@@ -2,6 +2,7 @@
 // list that says what to do, a pager, and a status badge.
 import type { ReactNode } from 'react';
 import type { CommandError } from '../ipc';
+import type { Action } from '../lib/hooks';
 import { formatDate, formatFull, label } from '../lib/format';
 
 export function LoadingState({ what }: { what: string }) {
@@ -41,6 +42,18 @@ export function ErrorState(props: { error: CommandError; onRetry?: () => void; o
       )}
     </div>
   );
+}
+
+/** The error of the last action (a delete, a start), with a Dismiss button; nothing without one. */
+export function ActionError({ action }: { action: Pick<Action, 'error' | 'clear'> }) {
+  return action.error ? <ErrorState error={action.error} onDismiss={action.clear} /> : null;
+}
+
+/** A record a panel edits: its load error, "Loading <what>…" while `loading`, then `children`. */
+export function LoadGate(props: { error: CommandError | null; loading: boolean; what: string; children: ReactNode }) {
+  if (props.error) return <ErrorState error={props.error} />;
+  if (props.loading) return <LoadingState what={props.what} />;
+  return <>{props.children}</>;
 }
 
 /** An empty list: what it means (`title`) and what to do next (`children`). */

@@ -1,10 +1,12 @@
-// Hooks every page uses: a debounced value, and loading data from the backend so that a page
+// Hooks every page uses: a debounced value; loading data from the backend so that a page
 // shows the previous answer while a new one loads, never lets a stale answer overwrite a newer
-// one, and reloads by itself after any write to the database (backend.onDataChanged).
-import { useEffect, useState, type DependencyList } from 'react';
+// one, and reloads by itself after any write to the database (backend.onDataChanged); loading
+// a record once for a form; the error of an action; keyboard shortcuts; a set of open rows.
+import { useEffect, useRef, useState, type DependencyList, type MutableRefObject } from 'react';
 import { backend, toCommandError } from '../ipc';
 import type { CommandError } from '../ipc';
 import type { Page } from '../bindings/Page';
+import { isTypingTarget, matchShortcut, type ShortcutAction, type ShortcutContext } from './shortcuts';
 
 export function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -91,4 +93,139 @@ export function usePagedList<T>(load: (page: number) => Promise<Page<T>>, deps: 
     return result;
   }, [...deps, page]);
   return { ...loaded, page, setPage };
+}
+
+/**
+ * Loads the record `id` once (not again after writes, so a form being edited is not replaced)
+ * and hands it to `onLoaded`; returns the load's error. `id` null: nothing to load.
+ */
+export function useLoadOnce<T>(id: string | null, get: (id: string) => Promise<T>, onLoaded: (value: T) => void): CommandError | null {
+  const [error, setError] = useState<CommandError | null>(null);
+  const latest = useRef({ get, onLoaded });
+  latest.current = { get, onLoaded };
+  useEffect(() => {
+    if (id === null) return;
+    let live = true;
+    latest.current
+      .get(id)
+      .then((value) => {
+        if (live) latest.current.onLoaded(value);
+      })
+      .catch((reason: unknown) => live && setError(toCommandError(reason)));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return error;
+}
+
+/** The error of the last action a page ran; `run` clears it, awaits the work and keeps its error. */
+export interface Action {
+  error: CommandError | null;
+  clear: () => void;
+  run: (work: () => Promise<unknown>) => Promise<void>;
+}
+
+export function useAction(): Action {
+  const [error, setError] = useState<CommandError | null>(null);
+  return {
+    error,
+    clear: () => setError(null),
+    run: async (work) => {
+      setError(null);
+      try {
+        await work();
+      } catch (reason) {
+        setError(toCommandError(reason));
+      }
+    },
+  };
+}
+
+/** Keeps `ref.current` on `value` while the component is mounted (e.g. the page's Ctrl+S calls a panel's save). */
+export function useBindRef<T>(ref: MutableRefObject<T | null>, value: T | null) {
+  useEffect(() => {
+    ref.current = value;
+    return () => {
+      ref.current = null;
+    };
+  });
+}
+
+/** Listens to key presses on the window while mounted; `handler` is always the latest one. */
+export function useWindowKeyDown(handler: (e: KeyboardEvent) => void) {
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => latest.current(e);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
+/** What a page does on a shortcut; a handler returning false leaves the key to the browser. */
+export type ShortcutHandlers = Partial<Record<ShortcutAction, () => void | false>>;
+
+/**
+ * A list page's shortcuts (matchShortcut): each action calls its handler. With `keepUnhandled`,
+ * an action without a handler leaves the key to the browser; without it, every action's key is
+ * taken.
+ */
+export function useShortcuts(context: Omit<ShortcutContext, 'typing'>, handlers: ShortcutHandlers, keepUnhandled = false) {
+  useWindowKeyDown((e) => {
+    const action = matchShortcut(e, { ...context, typing: isTypingTarget(e.target) });
+    if (!action) return;
+    const handler = handlers[action];
+    const handled = handler !== undefined && handler() !== false;
+    if (handled || !keepUnhandled) e.preventDefault();
+  });
+}
+
+/** A set of open (expanded) ids and the toggle of one. */
+export function useToggleSet(): [ReadonlySet<string>, (id: string) => void] {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  return [open, toggle];
+}
+
+/** What a create/edit panel shows: a new record, or the one with `id`. */
+export type PanelMode = { mode: 'create' } | { mode: 'edit'; id: string };
+
+/**
+ * A list page's create/edit panel and the row selected in its list: `saved` selects the saved
+ * record and keeps it open for editing, `deleted` forgets a deleted one; `saveRef` is the open
+ * panel's save, for Ctrl+S.
+ */
+export function useEditPanel(reload: () => void) {
+  const [mode, setMode] = useState<PanelMode | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const saveRef = useRef<(() => void) | null>(null);
+  const edit = (id: string) => setMode({ mode: 'edit', id });
+  return {
+    mode,
+    /** The panel's React key: a fresh panel per record. */
+    key: mode?.mode === 'edit' ? mode.id : 'new',
+    selectedId,
+    select: setSelectedId,
+    saveRef,
+    create: () => setMode({ mode: 'create' }),
+    edit,
+    close: () => setMode(null),
+    saved: (record: { id: string }) => {
+      setSelectedId(record.id);
+      edit(record.id);
+      reload();
+    },
+    deleted: (id: string) => {
+      if (selectedId === id) setSelectedId(null);
+      if (mode?.mode === 'edit' && mode.id === id) setMode(null);
+    },
+  };
 }

@@ -1,22 +1,29 @@
 // The Agents page: a searchable, filterable, sorted and paged list of agents, the create/edit
 // panel, duplicate and delete. It only renders what the backend returns and calls it through
 // ui/src/ipc; form logic lives in pages/agents/*.ts, rules in Rust.
-import { EnumSelect, SearchBox } from '../components/Filters';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { backend, toCommandError } from '../ipc';
-import type { Agent, AgentQuery, AgentStatus, AgentType, CommandError } from '../ipc';
-import { ConfirmDialog } from '../components/Modal';
-import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
-import { useDebounced, usePagedList } from '../lib/hooks';
-import { count, formatDate, formatFull } from '../lib/format';
-import { AgentPanel, type PanelMode } from './agents/AgentPanel';
+import { EnumSelect, SearchBox, SortOrderToggle, SortSelect, TagFilters, Toolbar, type SortOrder } from '../components/Filters';
+import { useRef, useState } from 'react';
+import { backend } from '../ipc';
+import type { Agent, AgentQuery, AgentStatus, AgentType } from '../ipc';
+import { ListView } from '../components/ListView';
+import { ConfirmDelete } from '../components/Modal';
+import { EDIT_LIST_HINTS, Page, ShortcutHints } from '../components/Page';
+import { ActionError, EmptyState, StatusBadge, When } from '../components/States';
+import { ChipList, DataTable, NameCell, RowActions, SelectableRow } from '../components/Table';
+import { useAction, useDebounced, useEditPanel, usePagedList, useShortcuts } from '../lib/hooks';
+import { count } from '../lib/format';
+import { AgentPanel } from './agents/AgentPanel';
 import { DuplicateDialog } from './agents/dialogs';
-import { StatusBadge, TYPES, STATUSES } from './agents/common';
-import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
+import { TYPES, STATUSES } from './agents/common';
 
 type SortKey = 'name' | 'createdAt' | 'updatedAt';
 type Dialog = { kind: 'delete'; agent: Agent } | { kind: 'duplicate'; agent: Agent } | null;
 
+const SORTS: readonly (readonly [SortKey, string])[] = [
+  ['updatedAt', 'Updated'],
+  ['createdAt', 'Created'],
+  ['name', 'Name'],
+];
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
 export function AgentsPage() {
@@ -26,15 +33,12 @@ export function AgentsPage() {
   const [status, setStatus] = useState<AgentStatus | ''>('');
   const [tags, setTags] = useState<string[]>([]);
   const [sortBy, setSortBy] = useState<SortKey>('updatedAt');
-  const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [panel, setPanel] = useState<PanelMode | null>(null);
+  const [sortOrder, setSortOrder] = useState<SortOrder>('desc');
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const action = useAction();
   const searchRef = useRef<HTMLInputElement>(null);
-  const saveRef = useRef<(() => void) | null>(null);
 
-  const { state, shown, reload, setPage } = usePagedList(
+  const list = usePagedList(
     (page) => {
       const query: AgentQuery = { page, pageSize: PAGE_SIZE, sortBy, sortOrder };
       if (search) query.search = search;
@@ -45,7 +49,9 @@ export function AgentsPage() {
     },
     [search, type, status, tags, sortBy, sortOrder],
   );
-  const selected = shown?.items.find((a) => a.id === selectedId) ?? null;
+  const { shown, reload } = list;
+  const panel = useEditPanel(reload);
+  const selected = shown?.items.find((a) => a.id === panel.selectedId) ?? null;
   const filtered = search !== '' || type !== '' || status !== '' || tags.length > 0;
 
   const addTagFilter = (tag: string) => setTags((t) => (t.includes(tag) ? t : [...t, tag]));
@@ -56,243 +62,146 @@ export function AgentsPage() {
     setTags([]);
   };
 
-  const onKeyDown = useCallback(
-    (e: KeyboardEvent) => {
-      const action = matchShortcut(e, {
-        typing: isTypingTarget(e.target),
-        panelOpen: panel !== null,
-        dialogOpen: dialog !== null,
-        hasSelection: selected !== null,
-      });
-      if (!action) return;
-      e.preventDefault();
-      if (action === 'new') setPanel({ mode: 'create' });
-      else if (action === 'focusSearch') searchRef.current?.focus();
-      else if (action === 'save') saveRef.current?.();
-      else if (action === 'delete' && selected) setDialog({ kind: 'delete', agent: selected });
-      else if (action === 'close') {
-        if (dialog) setDialog(null);
-        else setPanel(null);
-      }
+  useShortcuts(
+    { panelOpen: panel.mode !== null, dialogOpen: dialog !== null, hasSelection: selected !== null },
+    {
+      new: panel.create,
+      focusSearch: () => searchRef.current?.focus(),
+      save: () => panel.saveRef.current?.(),
+      delete: () => {
+        if (selected) setDialog({ kind: 'delete', agent: selected });
+      },
+      close: () => (dialog ? setDialog(null) : panel.close()),
     },
-    [panel, dialog, selected],
   );
 
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onKeyDown]);
-
-  const runAction = async (work: () => Promise<void>) => {
-    setActionError(null);
-    try {
-      await work();
-    } catch (reason) {
-      setActionError(toCommandError(reason));
-    }
-  };
-
   const confirmDelete = (agent: Agent) =>
-    runAction(async () => {
+    action.run(async () => {
       setDialog(null);
       await backend.agentsDelete(agent.id);
-      if (selectedId === agent.id) setSelectedId(null);
-      if (panel?.mode === 'edit' && panel.id === agent.id) setPanel(null);
+      panel.deleted(agent.id);
       reload();
     });
 
   const duplicate = (agent: Agent, name: string) =>
-    runAction(async () => {
+    action.run(async () => {
       setDialog(null);
-      const copy = await backend.agentsDuplicate(agent.id, name.trim() || undefined);
-      setSelectedId(copy.id);
-      setPanel({ mode: 'edit', id: copy.id });
-      reload();
+      panel.saved(await backend.agentsDuplicate(agent.id, name.trim() || undefined));
     });
 
   return (
-    <section className="page" aria-labelledby="agents-heading">
-      <div className="page-header">
-        <h2 id="agents-heading">Agents</h2>
-        {shown && (
-          <span className="count">
-            {count(shown.total, 'agent')}
-          </span>
-        )}
-        <span className="spacer" />
-        <button type="button" onClick={() => setPanel({ mode: 'create' })} title="New agent (N)">
+    <Page
+      headingId="agents-heading"
+      title="Agents"
+      count={shown && count(shown.total, 'agent')}
+      actions={
+        <button type="button" onClick={panel.create} title="New agent (N)">
           New agent
         </button>
-      </div>
-
-      <div className="toolbar" role="search">
+      }
+    >
+      <Toolbar>
         <SearchBox ref={searchRef} label="Search agents" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
         <EnumSelect label="Type" allLabel="All types" options={TYPES} value={type} onChange={setType} format={String} />
         <EnumSelect label="Status" allLabel="All statuses" options={STATUSES} value={status} onChange={setStatus} />
-        <select className="input" aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortKey)}>
-          <option value="updatedAt">Updated</option>
-          <option value="createdAt">Created</option>
-          <option value="name">Name</option>
-        </select>
-        <button
-          type="button"
-          className="secondary"
-          aria-label={sortOrder === 'asc' ? 'Ascending; switch to descending' : 'Descending; switch to ascending'}
-          onClick={() => setSortOrder((o) => (o === 'asc' ? 'desc' : 'asc'))}
-        >
-          {sortOrder === 'asc' ? '↑ Asc' : '↓ Desc'}
-        </button>
-      </div>
+        <SortSelect options={SORTS} value={sortBy} onChange={setSortBy} />
+        <SortOrderToggle order={sortOrder} onChange={setSortOrder} />
+      </Toolbar>
 
-      {tags.length > 0 && (
-        <div className="active-tags" aria-label="Tag filters">
-          <span className="muted">Tags:</span>
-          {tags.map((t) => (
-            <button key={t} type="button" className="chip chip-on" onClick={() => setTags(tags.filter((x) => x !== t))} aria-label={`Remove tag filter ${t}`}>
-              {t} ×
-            </button>
-          ))}
-        </div>
-      )}
+      <TagFilters tags={tags} onRemove={(t) => setTags(tags.filter((x) => x !== t))} />
 
-      {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
+      <ActionError action={action} />
 
-      {state.kind === 'loading' && !state.previous && <LoadingState what="agents" />}
-
-      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-
-      {shown && shown.items.length === 0 && (
-        filtered ? (
-          <NoMatches what="agents" onClear={clearFilters} />
-        ) : (
+      <ListView
+        list={list}
+        loading="agents"
+        what="agents"
+        filtered={filtered}
+        onClear={clearFilters}
+        empty={
           <EmptyState title="No agents yet — create your first one.">
             Click <strong>New agent</strong> or press <kbd>N</kbd>. An agent calls an API, an LLM, runs code, transforms
             data or starts a workflow.
           </EmptyState>
-        )
-      )}
+        }
+      >
+        {(page, busy) => (
+          <DataTable busy={busy} columns={['Name', 'Type', 'Status', { label: 'Version', num: true }, 'Tags', 'Updated']} actions>
+            {page.items.map((agent) => (
+              <SelectableRow
+                key={agent.id}
+                data={{ 'data-agent-id': agent.id }}
+                selected={agent.id === panel.selectedId}
+                onSelect={() => panel.select(agent.id)}
+                onOpen={() => panel.edit(agent.id)}
+              >
+                <NameCell name={agent.name} sub={agent.description} />
+                <td>
+                  <span className="type">{agent.type}</span>
+                </td>
+                <td>
+                  <StatusBadge status={agent.status} />
+                </td>
+                <td className="num">v{agent.version}</td>
+                <td>
+                  <ChipList
+                    label="Tags"
+                    items={agent.tags ?? []}
+                    chip={(tag) => (
+                      <button
+                        type="button"
+                        className={tags.includes(tag) ? 'chip chip-on' : 'chip'}
+                        title={`Show only agents tagged ${tag}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          addTagFilter(tag);
+                        }}
+                      >
+                        {tag}
+                      </button>
+                    )}
+                  />
+                </td>
+                <td>
+                  <When at={agent.updatedAt} none="" />
+                </td>
+                <RowActions onEdit={() => panel.edit(agent.id)} onDelete={() => setDialog({ kind: 'delete', agent })}>
+                  <button type="button" className="secondary" onClick={() => setDialog({ kind: 'duplicate', agent })}>
+                    Duplicate
+                  </button>
+                </RowActions>
+              </SelectableRow>
+            ))}
+          </DataTable>
+        )}
+      </ListView>
 
-      {shown && shown.items.length > 0 && (
-        <>
-          <table className="table" aria-busy={state.kind === 'loading'}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Version
-                </th>
-                <th scope="col">Tags</th>
-                <th scope="col">Updated</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.items.map((agent) => (
-                <tr
-                  key={agent.id}
-                  data-agent-id={agent.id}
-                  aria-selected={agent.id === selectedId}
-                  className={agent.id === selectedId ? 'selected' : undefined}
-                  tabIndex={0}
-                  onClick={() => setSelectedId(agent.id)}
-                  onFocus={() => setSelectedId(agent.id)}
-                  onDoubleClick={() => setPanel({ mode: 'edit', id: agent.id })}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' && e.target === e.currentTarget) setPanel({ mode: 'edit', id: agent.id });
-                  }}
-                >
-                  <td>
-                    <div className="cell-name">{agent.name}</div>
-                    {agent.description && <div className="cell-sub">{agent.description}</div>}
-                  </td>
-                  <td>
-                    <span className="type">{agent.type}</span>
-                  </td>
-                  <td>
-                    <StatusBadge status={agent.status} />
-                  </td>
-                  <td className="num">v{agent.version}</td>
-                  <td>
-                    <ul className="tags" aria-label="Tags">
-                      {(agent.tags ?? []).map((tag) => (
-                        <li key={tag}>
-                          <button
-                            type="button"
-                            className={tags.includes(tag) ? 'chip chip-on' : 'chip'}
-                            title={`Show only agents tagged ${tag}`}
-                            onClick={(e) => {
-                              e.stopPropagation();
-                              addTagFilter(tag);
-                            }}
-                          >
-                            {tag}
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    <time dateTime={agent.updatedAt} title={formatFull(agent.updatedAt)}>
-                      {formatDate(agent.updatedAt)}
-                    </time>
-                  </td>
-                  <td className="row-actions">
-                    <button type="button" className="secondary" onClick={() => setPanel({ mode: 'edit', id: agent.id })}>
-                      Edit
-                    </button>
-                    <button type="button" className="secondary" onClick={() => setDialog({ kind: 'duplicate', agent })}>
-                      Duplicate
-                    </button>
-                    <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', agent })}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
-        </>
-      )}
+      <ShortcutHints hints={EDIT_LIST_HINTS} />
 
-      <p className="hints muted">
-        Shortcuts: <kbd>N</kbd> new · <kbd>/</kbd> search · <kbd>Enter</kbd> edit selected · <kbd>Del</kbd> delete selected · <kbd>Ctrl</kbd>+<kbd>S</kbd> save ·{' '}
-        <kbd>Esc</kbd> close
-      </p>
-
-      {panel && (
+      {panel.mode && (
         <AgentPanel
-          key={panel.mode === 'edit' ? panel.id : 'new'}
-          mode={panel}
-          saveRef={saveRef}
-          onClose={() => setPanel(null)}
-          onSaved={(agent) => {
-            setSelectedId(agent.id);
-            setPanel({ mode: 'edit', id: agent.id });
-            reload();
-          }}
-          onOpenVersion={(id) => setPanel({ mode: 'edit', id })}
+          key={panel.key}
+          mode={panel.mode}
+          saveRef={panel.saveRef}
+          onClose={panel.close}
+          onSaved={panel.saved}
+          onOpenVersion={panel.edit}
           onDelete={(agent) => setDialog({ kind: 'delete', agent })}
           onDuplicate={(agent) => setDialog({ kind: 'duplicate', agent })}
         />
       )}
 
       {dialog?.kind === 'delete' && (
-        <ConfirmDialog
-          title={`Delete “${dialog.agent.name}”?`}
+        <ConfirmDelete
+          name={dialog.agent.name}
           body="The agent disappears from lists. Its versions list keeps it, marked as deleted."
-          confirmLabel="Delete"
-          onConfirm={() => confirmDelete(dialog.agent)}
+          onConfirm={() => void confirmDelete(dialog.agent)}
           onCancel={() => setDialog(null)}
         />
       )}
       {dialog?.kind === 'duplicate' && (
-        <DuplicateDialog agent={dialog.agent} onConfirm={(name) => duplicate(dialog.agent, name)} onCancel={() => setDialog(null)} />
+        <DuplicateDialog agent={dialog.agent} onConfirm={(name) => void duplicate(dialog.agent, name)} onCancel={() => setDialog(null)} />
       )}
-    </section>
+    </Page>
   );
 }

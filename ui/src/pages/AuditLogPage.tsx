@@ -3,9 +3,13 @@
 // in pages/audit/audit.ts.
 import { Fragment, useState } from 'react';
 import { backend } from '../ipc';
-import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { ClearFilters, EnumSelect, SearchBox, Toolbar } from '../components/Filters';
+import { ListView } from '../components/ListView';
+import { Page } from '../components/Page';
+import { EmptyState } from '../components/States';
+import { DataTable, Expander } from '../components/Table';
 import { count, formatPrecise } from '../lib/format';
-import { useDebounced, usePagedList } from '../lib/hooks';
+import { useDebounced, usePagedList, useToggleSet } from '../lib/hooks';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { buildAuditQuery, emptyFilters, extractChanges, formatValue, RESOURCE_TYPES, shortId, type AuditFilters } from './audit/audit';
 
@@ -15,24 +19,15 @@ function Changes({ changes }: { changes: JsonValue }) {
   const rows = extractChanges(changes);
   if (rows === null) return <pre className="json">{JSON.stringify(changes, null, 2)}</pre>;
   return (
-    <table className="diff">
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
+    <DataTable className="diff" columns={['Field', 'Before', 'After']}>
+      {rows.map((r) => (
+        <tr key={r.field}>
+          <th scope="row">{r.field}</th>
+          <td className={r.before === undefined ? 'muted' : undefined}>{formatValue(r.before)}</td>
+          <td className={r.after === undefined ? 'muted' : undefined}>{formatValue(r.after)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.field}>
-            <th scope="row">{r.field}</th>
-            <td className={r.before === undefined ? 'muted' : undefined}>{formatValue(r.before)}</td>
-            <td className={r.after === undefined ? 'muted' : undefined}>{formatValue(r.after)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -40,49 +35,22 @@ export function AuditLogPage() {
   const [filters, setFilters] = useState<AuditFilters>(() => emptyFilters());
   const action = useDebounced(filters.action, TYPING_DELAY_MS);
   const { resourceType, from, to } = filters;
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [expanded, toggle] = useToggleSet();
 
-  const { state, shown, reload, setPage } = usePagedList(
+  const list = usePagedList(
     (page) => backend.auditList(buildAuditQuery({ action, resourceType, from, to }, page, PAGE_SIZE)),
     [action, resourceType, from, to],
   );
+  const { shown } = list;
   const filtered = filters.action.trim() !== '' || resourceType !== '' || from !== '' || to !== '';
   const set = <K extends keyof AuditFilters>(key: K, value: AuditFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
-  const toggle = (id: string) =>
-    setExpanded((open) => {
-      const next = new Set(open);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  const clear = () => setFilters(emptyFilters());
 
   return (
-    <section className="page" aria-labelledby="audit-heading">
-      <div className="page-header">
-        <h2 id="audit-heading">Audit Log</h2>
-        {shown && (
-          <span className="count">
-            {count(shown.total, 'entry', 'entries')}
-          </span>
-        )}
-      </div>
-
-      <div className="toolbar" role="search">
-        <input
-          type="search"
-          className="input search"
-          placeholder="Action, e.g. agent.create or agent."
-          aria-label="Action"
-          value={filters.action}
-          onChange={(e) => set('action', e.target.value)}
-        />
-        <select className="input" aria-label="Resource type" value={resourceType} onChange={(e) => set('resourceType', e.target.value)}>
-          <option value="">All resources</option>
-          {RESOURCE_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+    <Page headingId="audit-heading" title="Audit Log" count={shown && count(shown.total, 'entry', 'entries')}>
+      <Toolbar>
+        <SearchBox label="Action" placeholder="Action, e.g. agent.create or agent." value={filters.action} onChange={(v) => set('action', v)} />
+        <EnumSelect<string> label="Resource type" allLabel="All resources" options={RESOURCE_TYPES} value={resourceType} onChange={(v) => set('resourceType', v)} format={String} />
         <label className="inline-field">
           <span>From</span>
           <input className="input" type="date" value={from} max={to || undefined} onChange={(e) => set('from', e.target.value)} />
@@ -91,92 +59,58 @@ export function AuditLogPage() {
           <span>To</span>
           <input className="input" type="date" value={to} min={from || undefined} onChange={(e) => set('to', e.target.value)} />
         </label>
-        {filtered && (
-          <button type="button" className="secondary" onClick={() => setFilters(emptyFilters())}>
-            Clear
-          </button>
-        )}
-      </div>
+        <ClearFilters shown={filtered} onClear={clear} />
+      </Toolbar>
 
-      {state.kind === 'loading' && !state.previous && <LoadingState what="the audit log" />}
-
-      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-
-      {shown && shown.items.length === 0 && (
-        filtered ? (
-          <NoMatches what="entries" onClear={() => setFilters(emptyFilters())} />
-        ) : (
-          <EmptyState title="Nothing recorded yet.">
-            Every change to agents, workflows, keys and the database is listed here.
-          </EmptyState>
-        )
-      )}
-
-      {shown && shown.items.length > 0 && (
-        <>
-          <table className="table" aria-busy={state.kind === 'loading'}>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Resource id</th>
-                <th scope="col">User</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.items.map((row) => {
-                const open = expanded.has(row.id);
-                return (
-                  <Fragment key={row.id}>
-                    <tr data-audit-id={row.id} data-resource-id={row.resourceId ?? undefined} className={open ? 'selected' : undefined} onClick={() => toggle(row.id)}>
-                      <td>
-                        <button
-                          type="button"
-                          className="link expander"
-                          aria-expanded={open}
-                          aria-label={open ? 'Hide changes' : 'Show changes'}
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            toggle(row.id);
-                          }}
-                        >
-                          {open ? '▾' : '▸'}
-                        </button>{' '}
-                        <time dateTime={row.createdAt}>{formatPrecise(row.createdAt)}</time>
-                      </td>
-                      <td>
-                        <code>{row.action}</code>
-                      </td>
-                      <td>
-                        <span className="type">{row.resourceType}</span>
-                      </td>
-                      <td>
-                        <code className="type" title={row.resourceId ?? undefined}>
-                          {shortId(row.resourceId)}
-                        </code>
-                      </td>
-                      <td>
-                        <code className="type" title={row.userId ?? undefined}>
-                          {shortId(row.userId)}
-                        </code>
+      <ListView
+        list={list}
+        loading="the audit log"
+        what="entries"
+        filtered={filtered}
+        onClear={clear}
+        empty={<EmptyState title="Nothing recorded yet.">Every change to agents, workflows, keys and the database is listed here.</EmptyState>}
+      >
+        {(page, busy) => (
+          <DataTable busy={busy} columns={['Time', 'Action', 'Resource', 'Resource id', 'User']}>
+            {page.items.map((row) => {
+              const open = expanded.has(row.id);
+              return (
+                <Fragment key={row.id}>
+                  <tr data-audit-id={row.id} data-resource-id={row.resourceId ?? undefined} className={open ? 'selected' : undefined} onClick={() => toggle(row.id)}>
+                    <td>
+                      <Expander open={open} what="changes" onToggle={() => toggle(row.id)} />{' '}
+                      <time dateTime={row.createdAt}>{formatPrecise(row.createdAt)}</time>
+                    </td>
+                    <td>
+                      <code>{row.action}</code>
+                    </td>
+                    <td>
+                      <span className="type">{row.resourceType}</span>
+                    </td>
+                    <td>
+                      <code className="type" title={row.resourceId ?? undefined}>
+                        {shortId(row.resourceId)}
+                      </code>
+                    </td>
+                    <td>
+                      <code className="type" title={row.userId ?? undefined}>
+                        {shortId(row.userId)}
+                      </code>
+                    </td>
+                  </tr>
+                  {open && (
+                    <tr className="audit-detail">
+                      <td colSpan={5}>
+                        <Changes changes={row.changes} />
                       </td>
                     </tr>
-                    {open && (
-                      <tr className="audit-detail">
-                        <td colSpan={5}>
-                          <Changes changes={row.changes} />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
-        </>
-      )}
-    </section>
+                  )}
+                </Fragment>
+              );
+            })}
+          </DataTable>
+        )}
+      </ListView>
+    </Page>
   );
 }

@@ -6,7 +6,9 @@ import { useState } from 'react';
 import { backend } from '../ipc';
 import type { DashboardStats } from '../bindings/DashboardStats';
 import type { TopEntry } from '../bindings/TopEntry';
+import { Page } from '../components/Page';
 import { EmptyState, ErrorState, LoadingState, StatusBadge } from '../components/States';
+import { DataTable } from '../components/Table';
 import { formatDateTime, formatDuration, formatFull, label, shortId } from '../lib/format';
 import { useLoad } from '../lib/hooks';
 import { href } from '../routes';
@@ -116,41 +118,29 @@ function Recent({ stats }: { stats: DashboardStats }) {
         <a href={href('executions')}>All executions →</a>
       </header>
       <div className="dash-table-wrap">
-        <table className="table dash-table">
-          <thead>
-            <tr>
-              <th scope="col">Workflow</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col" className="num">
-                Duration
-              </th>
+        <DataTable className="table dash-table" columns={['Workflow', 'Status', 'Started', { label: 'Duration', num: true }]}>
+          {stats.recent.map((e) => (
+            <tr key={e.id} data-execution-id={e.id}>
+              <td>
+                <a className="cell-name" href={href('executions', e.id)}>
+                  {e.workflowName || 'Deleted workflow'}
+                </a>
+                <div className="cell-sub">
+                  <span title={e.id}>{shortId(e.id)}</span> · {label(e.triggerType)}
+                </div>
+              </td>
+              <td>
+                <StatusBadge status={e.status} />
+              </td>
+              <td>
+                <time dateTime={e.createdAt} title={formatFull(e.createdAt)}>
+                  {shortDateTime(e.createdAt)}
+                </time>
+              </td>
+              <td className="num">{formatDuration(e.durationMs)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {stats.recent.map((e) => (
-              <tr key={e.id} data-execution-id={e.id}>
-                <td>
-                  <a className="cell-name" href={href('executions', e.id)}>
-                    {e.workflowName || 'Deleted workflow'}
-                  </a>
-                  <div className="cell-sub">
-                    <span title={e.id}>{shortId(e.id)}</span> · {label(e.triggerType)}
-                  </div>
-                </td>
-                <td>
-                  <StatusBadge status={e.status} />
-                </td>
-                <td>
-                  <time dateTime={e.createdAt} title={formatFull(e.createdAt)}>
-                    {shortDateTime(e.createdAt)}
-                  </time>
-                </td>
-                <td className="num">{formatDuration(e.durationMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </section>
   );
@@ -193,17 +183,14 @@ export function DashboardPage() {
   const { state, shown, reload } = useLoad(() => backend.dashboardStats(statsQuery(days)), [days]);
 
   return (
-    <section className="page dashboard" aria-labelledby="dashboard-heading">
-      <div className="page-header">
-        <h2 id="dashboard-heading">Dashboard</h2>
-        {shown && (
-          <span className="count" title={formatFull(shown.asOf)}>
-            as of {formatDateTime(shown.asOf)}
-          </span>
-        )}
-        <span className="spacer" />
-        <RangePicker days={days} onChange={setDays} />
-      </div>
+    <Page
+      className="dashboard"
+      headingId="dashboard-heading"
+      title="Dashboard"
+      count={shown && <>as of {formatDateTime(shown.asOf)}</>}
+      countTitle={shown && formatFull(shown.asOf)}
+      actions={<RangePicker days={days} onChange={setDays} />}
+    >
 
       {state.kind === 'loading' && !state.previous && <LoadingState what="the dashboard" />}
       {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
@@ -243,6 +230,6 @@ export function DashboardPage() {
           )}
         </div>
       )}
-    </section>
+    </Page>
   );
 }

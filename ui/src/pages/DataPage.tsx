@@ -3,15 +3,17 @@
 // panel with the row in full, its related rows and, where the table has an update service, an
 // edit form. `#/data/<table>/<id>` opens a row, so related rows are plain links. Query and
 // display logic live in pages/data/*.ts.
-import { SearchBox } from '../components/Filters';
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { SearchBox, Toolbar } from '../components/Filters';
+import { useCallback, useMemo, useRef, useState, type RefObject } from 'react';
 import { backend } from '../ipc';
-import type { DataTable } from '../bindings/DataTable';
+import type { DataTable as Table } from '../bindings/DataTable';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
-import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { ListView } from '../components/ListView';
+import { Page } from '../components/Page';
+import { EmptyState, ErrorState, LoadingState, Pager } from '../components/States';
+import { DataTable } from '../components/Table';
 import { count } from '../lib/format';
-import { useDebounced, useLoad, usePagedList } from '../lib/hooks';
-import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
+import { useDebounced, useLoad, usePagedList, useShortcuts } from '../lib/hooks';
 import { href, useSubpath } from '../routes';
 import { Cell } from './data/Cell';
 import { FilterBar } from './data/FilterBar';
@@ -31,7 +33,7 @@ function asRow(v: JsonValue): Row {
 }
 
 /** The grid of one table, with its own filters, search, sorting and paging. */
-function TableView(props: { table: DataTable; selectedId: string | null; searchRef: RefObject<HTMLInputElement | null> }) {
+function TableView(props: { table: Table; selectedId: string | null; searchRef: RefObject<HTMLInputElement | null> }) {
   const { table } = props;
   const [filters, setFilters] = useState<FilterDraft[]>([]);
   const [searchText, setSearchText] = useState('');
@@ -47,10 +49,11 @@ function TableView(props: { table: DataTable; selectedId: string | null; searchR
   const sortKey = sort ? `${sort.column}:${sort.order}` : '';
   const hasText = table.columns.some((c) => c.kind === 'text');
 
-  const { state, shown, reload, page, setPage } = usePagedList(
+  const list = usePagedList(
     (p) => backend.dataRows(buildQuery({ table: table.name, filters: debouncedFilters, search, includeDeleted, sort, page: p, pageSize }, table.columns)),
     [table.name, filterKey, search, includeDeleted, sortKey, pageSize],
   );
+  const { shown, page, setPage } = list;
   const filtered = filters.length > 0 || search !== '';
   const clear = () => {
     setFilters([]);
@@ -60,7 +63,7 @@ function TableView(props: { table: DataTable; selectedId: string | null; searchR
 
   return (
     <div className="data-main">
-      <div className="toolbar" role="search">
+      <Toolbar>
         {hasText && (
           <SearchBox ref={props.searchRef} label={`Search ${table.name}`} placeholder="Search the text columns  ( / )" value={searchText} onChange={setSearchText} />
         )}
@@ -86,45 +89,45 @@ function TableView(props: { table: DataTable; selectedId: string | null; searchR
             <span>Include deleted</span>
           </label>
         )}
-      </div>
+      </Toolbar>
 
       <FilterBar columns={table.columns} filters={filters} onChange={setFilters} />
 
-      {state.kind === 'loading' && !state.previous && <LoadingState what={`the ${table.name} rows`} />}
-      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-
-      {shown && shown.items.length === 0 &&
-        (filtered ? (
-          <NoMatches what="rows" onClear={clear} />
-        ) : (
+      <ListView
+        list={list}
+        loading={`the ${table.name} rows`}
+        what="rows"
+        filtered={filtered}
+        onClear={clear}
+        pager="none"
+        empty={
           <EmptyState title={`The ${table.name} table is empty.`}>
             {includeDeleted || !table.softDelete ? 'Rows appear here as the app writes them.' : 'Rows appear here as the app writes them; tick “Include deleted” to see soft-deleted ones.'}
           </EmptyState>
-        ))}
-
-      {shown && shown.items.length > 0 && (
-        <>
-          <div className="data-grid-wrap">
-            <table className="table data-grid" aria-busy={state.kind === 'loading'} aria-label={`${table.name} rows`}>
-              <thead>
-                <tr>
-                  {table.columns.map((c) => {
-                    const sorted = sort?.column === c.name ? sort.order : null;
-                    return (
-                      <th key={c.name} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
-                        <button type="button" className="data-sort" title={`${c.kind}${c.nullable ? ', nullable' : ''}${c.references ? ` → ${c.references}` : ''}; click to sort`} onClick={() => setSort((s) => nextSort(s, c.name))}>
-                          {c.name}
-                          <span className="data-sort-mark" aria-hidden="true">
-                            {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.items.map((item, i) => {
+        }
+      >
+        {(rows, busy) => (
+          <>
+            <div className="data-grid-wrap">
+              <DataTable
+                className="table data-grid"
+                busy={busy}
+                label={`${table.name} rows`}
+                header={table.columns.map((c) => {
+                  const sorted = sort?.column === c.name ? sort.order : null;
+                  return (
+                    <th key={c.name} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                      <button type="button" className="data-sort" title={`${c.kind}${c.nullable ? ', nullable' : ''}${c.references ? ` → ${c.references}` : ''}; click to sort`} onClick={() => setSort((s) => nextSort(s, c.name))}>
+                        {c.name}
+                        <span className="data-sort-mark" aria-hidden="true">
+                          {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                        </span>
+                      </button>
+                    </th>
+                  );
+                })}
+              >
+                {rows.items.map((item, i) => {
                   const row = asRow(item);
                   const id = rowId(item);
                   const classes = [id !== null && id === props.selectedId ? 'selected' : '', isDeleted(item) ? 'deleted' : ''].filter(Boolean).join(' ');
@@ -148,25 +151,25 @@ function TableView(props: { table: DataTable; selectedId: string | null; searchR
                     </tr>
                   );
                 })}
-              </tbody>
-            </table>
-          </div>
-          <div className="data-footer">
-            <span className="muted">
-              Rows {first}–{first + shown.items.length - 1} of {shown.total}
-            </span>
-            <label className="inline-field">
-              <span>Per page</span>
-              <select className="input" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))}>
-                {PAGE_SIZES.map((n) => (
-                  <option key={n}>{n}</option>
-                ))}
-              </select>
-            </label>
-            <Pager page={page} totalPages={shown.totalPages} onPage={setPage} />
-          </div>
-        </>
-      )}
+              </DataTable>
+            </div>
+            <div className="data-footer">
+              <span className="muted">
+                Rows {first}–{first + rows.items.length - 1} of {rows.total}
+              </span>
+              <label className="inline-field">
+                <span>Per page</span>
+                <select className="input" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))}>
+                  {PAGE_SIZES.map((n) => (
+                    <option key={n}>{n}</option>
+                  ))}
+                </select>
+              </label>
+              <Pager page={page} totalPages={rows.totalPages} onPage={setPage} />
+            </div>
+          </>
+        )}
+      </ListView>
     </div>
   );
 }
@@ -184,33 +187,31 @@ export function DataPage() {
     if (table) window.location.hash = href('data', table.name);
   }, [table]);
 
-  const onKeyDown = useCallback(
-    (e: KeyboardEvent) => {
-      const action = matchShortcut(e, { typing: isTypingTarget(e.target), panelOpen: selectedId !== null, dialogOpen: false, hasSelection: false });
-      if (action === 'focusSearch') searchRef.current?.focus();
-      else if (action === 'save' && saveRef.current) saveRef.current();
-      else if (action === 'close') {
-        if (cancelRef.current) cancelRef.current();
-        else closeRow();
-      } else return;
-      e.preventDefault();
+  useShortcuts(
+    { panelOpen: selectedId !== null, dialogOpen: false, hasSelection: false },
+    {
+      focusSearch: () => searchRef.current?.focus(),
+      save: () => (saveRef.current ? saveRef.current() : false),
+      close: () => (cancelRef.current ? cancelRef.current() : closeRow()),
     },
-    [selectedId, closeRow],
+    true,
   );
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onKeyDown]);
 
   const total = useMemo(() => list?.reduce((n, t) => n + t.rowCount, 0) ?? 0, [list]);
 
   return (
-    <section className="page data-page" aria-labelledby="data-heading">
-      <div className="page-header">
-        <h2 id="data-heading">Data</h2>
-        {list && <span className="count">{count(total, 'row')} in {count(list.length, 'table')}</span>}
-      </div>
-
+    <Page
+      className="data-page"
+      headingId="data-heading"
+      title="Data"
+      count={
+        list && (
+          <>
+            {count(total, 'row')} in {count(list.length, 'table')}
+          </>
+        )
+      }
+    >
       {tables.state.kind === 'loading' && !list && <LoadingState what="the tables" />}
       {tables.state.kind === 'error' && <ErrorState error={tables.state.error} onRetry={tables.reload} />}
 
@@ -248,6 +249,6 @@ export function DataPage() {
       )}
 
       {table && selectedId && <RowPanel table={table} id={selectedId} onClose={closeRow} saveRef={saveRef} cancelRef={cancelRef} />}
-    </section>
+    </Page>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { backend } from '../ipc';
 import type { User } from '../bindings/User';
+import { Page } from '../components/Page';
 import { ErrorState, LoadingState } from '../components/States';
 import { useLoad } from '../lib/hooks';
 import { AppearanceSection, DatabaseSection, ProfileSection, StartupSection, TransferSection } from './settings/Sections';
@@ -38,10 +39,7 @@ export function SettingsPage() {
   useEffect(() => setUserOverride(undefined), [profile.shown]);
 
   return (
-    <section className="page settings-page" aria-labelledby="settings-heading">
-      <div className="page-header">
-        <h2 id="settings-heading">Settings</h2>
-      </div>
+    <Page className="settings-page" headingId="settings-heading" title="Settings">
 
       {settings.state.kind === 'loading' && !info && <LoadingState what="the settings" />}
       {settings.state.kind === 'error' && <ErrorState error={settings.state.error} onRetry={settings.reload} />}
@@ -55,6 +53,6 @@ export function SettingsPage() {
         {user && <ProfileSection user={user} onSaved={setUserOverride} />}
         {info && <StartupSection info={info} onChanged={setInfoOverride} />}
       </div>
-    </section>
+    </Page>
   );
 }

@@ -3,15 +3,15 @@
 // `#/templates/<id>`; creating an agent or a workflow from a template; saving your own agent or
 // workflow as one; rating. Query building, grouping and reading template data live in
 // pages/templates/*.ts; every rule is the service's.
-import { SearchBox } from '../components/Filters';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { ClearFilters, EnumSelect, SearchBox, SortSelect, TagFilters, Toolbar } from '../components/Filters';
+import { useRef, useState } from 'react';
 import { backend } from '../ipc';
 import type { Template } from '../bindings/Template';
-import type { TemplateType } from '../bindings/TemplateType';
-import { EmptyState, ErrorState, LoadingState, NoMatches, Pager } from '../components/States';
+import { ListView } from '../components/ListView';
+import { Page, ShortcutHints } from '../components/Page';
+import { EmptyState, ErrorState, Pager } from '../components/States';
 import { count, label } from '../lib/format';
-import { useDebounced, useLoad, usePagedList } from '../lib/hooks';
-import { isTypingTarget, matchShortcut } from '../lib/shortcuts';
+import { useDebounced, useLoad, usePagedList, useShortcuts } from '../lib/hooks';
 import { href, useSubpath } from '../routes';
 import {
   buildTemplateQuery,
@@ -30,6 +30,7 @@ import { TemplateCard } from './templates/TemplateCard';
 import { TemplatePanel } from './templates/TemplatePanel';
 import './templates/templates.css';
 
+const SORT_OPTIONS = (Object.keys(SORTS) as SortKey[]).map((k) => [k, SORTS[k].label] as const);
 const PAGE_SIZE = 24;
 const SEARCH_DELAY_MS = 250;
 
@@ -51,39 +52,25 @@ export function TemplatesPage() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   const categories = useLoad(() => backend.templatesCategories(), []);
-  const { state, shown, reload, setPage } = usePagedList(
+  const list = usePagedList(
     (page) => backend.templatesList(buildTemplateQuery({ search, category, type, officialOnly, tags, sort }, page, PAGE_SIZE)),
     [search, category, type, officialOnly, tags, sort],
   );
+  const { shown, reload, setPage } = list;
   const filtered = isFiltered(filters);
   const set = <K extends keyof GalleryFilters>(key: K, value: GalleryFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
   const clearFilters = () => setFilters((f) => ({ ...emptyGalleryFilters(), sort: f.sort }));
   const toggleTag = (tag: string) => set('tags', tags.includes(tag) ? tags.filter((t) => t !== tag) : [...tags, tag]);
 
-  const onKeyDown = useCallback(
-    (e: KeyboardEvent) => {
-      const action = matchShortcut(e, {
-        typing: isTypingTarget(e.target),
-        panelOpen: detailId !== null,
-        dialogOpen: dialog !== null,
-        hasSelection: false,
-      });
-      if (!action) return;
-      if (action === 'new') setDialog({ kind: 'save' });
-      else if (action === 'focusSearch') searchRef.current?.focus();
-      else if (action === 'close') {
-        if (dialog) setDialog(null);
-        else closeDetail();
-      } else return;
-      e.preventDefault();
+  useShortcuts(
+    { panelOpen: detailId !== null, dialogOpen: dialog !== null, hasSelection: false },
+    {
+      new: () => setDialog({ kind: 'save' }),
+      focusSearch: () => searchRef.current?.focus(),
+      close: () => (dialog ? setDialog(null) : closeDetail()),
     },
-    [detailId, dialog],
+    true,
   );
-
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onKeyDown]);
 
   const card = (t: Template) => (
     <TemplateCard
@@ -97,16 +84,16 @@ export function TemplatesPage() {
   );
 
   return (
-    <section className="page" aria-labelledby="templates-heading">
-      <div className="page-header">
-        <h2 id="templates-heading">Templates</h2>
-        {shown && <span className="count">{count(shown.total, 'template')}</span>}
-        <span className="spacer" />
+    <Page
+      headingId="templates-heading"
+      title="Templates"
+      count={shown && count(shown.total, 'template')}
+      actions={
         <button type="button" onClick={() => setDialog({ kind: 'save' })} title="Save an agent or a workflow as a template (N)">
           Save as template
         </button>
-      </div>
-
+      }
+    >
       <div className="tpl-layout">
         <nav className="tpl-categories" aria-label="Categories">
           <h3>Categories</h3>
@@ -128,78 +115,57 @@ export function TemplatesPage() {
         </nav>
 
         <div>
-          <div className="toolbar" role="search">
+          <Toolbar>
             <SearchBox ref={searchRef} label="Search templates" placeholder="Search name or description  ( / )" value={filters.search} onChange={(v) => set('search', v)} />
-            <select className="input" aria-label="Type" value={type} onChange={(e) => set('type', e.target.value as TemplateType | '')}>
-              <option value="">Agents and workflows</option>
-              {GALLERY_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {label(t)}s
-                </option>
-              ))}
-            </select>
-            <select className="input" aria-label="Sort by" value={sort} onChange={(e) => set('sort', e.target.value as SortKey)}>
-              {(Object.keys(SORTS) as SortKey[]).map((k) => (
-                <option key={k} value={k}>
-                  {SORTS[k].label}
-                </option>
-              ))}
-            </select>
+            <EnumSelect label="Type" allLabel="Agents and workflows" options={GALLERY_TYPES} value={type} onChange={(v) => set('type', v)} format={(t) => `${label(t)}s`} />
+            <SortSelect options={SORT_OPTIONS} value={sort} onChange={(v) => set('sort', v)} />
             <label className="tpl-check">
               <input type="checkbox" checked={officialOnly} onChange={(e) => set('officialOnly', e.target.checked)} />
               Official only
             </label>
-            {filtered && (
-              <button type="button" className="secondary" onClick={clearFilters}>
-                Clear
-              </button>
-            )}
-          </div>
+            <ClearFilters shown={filtered} onClear={clearFilters} />
+          </Toolbar>
 
-          {tags.length > 0 && (
-            <div className="active-tags" aria-label="Tag filters">
-              <span className="muted">Tags:</span>
-              {tags.map((t) => (
-                <button key={t} type="button" className="chip chip-on" onClick={() => toggleTag(t)} aria-label={`Remove tag filter ${t}`}>
-                  {t} ×
-                </button>
-              ))}
-            </div>
-          )}
+          <TagFilters tags={tags} onRemove={toggleTag} />
 
-          {state.kind === 'loading' && !state.previous && <LoadingState what="templates" />}
-          {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-
-          {shown &&
-            shown.items.length === 0 &&
-            (filtered ? (
-              <NoMatches what="templates" onClear={clearFilters} />
-            ) : (
+          <ListView
+            list={list}
+            loading="templates"
+            what="templates"
+            filtered={filtered}
+            onClear={clearFilters}
+            pager="none"
+            empty={
               <EmptyState title="No templates yet.">
                 Save one of your agents or workflows as a template with <strong>Save as template</strong> (or press{' '}
                 <kbd>N</kbd>); it then appears here, ready to be used again in one click.
               </EmptyState>
-            ))}
+            }
+          >
+            {(page, busy) => (
+              <div aria-busy={busy}>
+                {category === '' ? (
+                  groupByCategory(page.items).map((g) => (
+                    <section key={g.category} className="tpl-section" aria-label={categoryLabel(g.category)}>
+                      <h3 className="tpl-section-title">{categoryLabel(g.category)}</h3>
+                      <div className="tpl-grid">{g.templates.map((t) => card(t))}</div>
+                    </section>
+                  ))
+                ) : (
+                  <div className="tpl-grid">{page.items.map((t) => card(t))}</div>
+                )}
+                {page.totalPages > 1 && <Pager page={page.page} totalPages={page.totalPages} onPage={setPage} />}
+              </div>
+            )}
+          </ListView>
 
-          {shown && shown.items.length > 0 && (
-            <div aria-busy={state.kind === 'loading'}>
-              {category === '' ? (
-                groupByCategory(shown.items).map((g) => (
-                  <section key={g.category} className="tpl-section" aria-label={categoryLabel(g.category)}>
-                    <h3 className="tpl-section-title">{categoryLabel(g.category)}</h3>
-                    <div className="tpl-grid">{g.templates.map((t) => card(t))}</div>
-                  </section>
-                ))
-              ) : (
-                <div className="tpl-grid">{shown.items.map((t) => card(t))}</div>
-              )}
-              {shown.totalPages > 1 && <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />}
-            </div>
-          )}
-
-          <p className="hints muted">
-            Shortcuts: <kbd>N</kbd> save as template · <kbd>/</kbd> search · <kbd>Esc</kbd> close
-          </p>
+          <ShortcutHints
+            hints={[
+              ['N', 'save as template'],
+              ['/', 'search'],
+              ['Esc', 'close'],
+            ]}
+          />
         </div>
       </div>
 
@@ -217,6 +183,6 @@ export function TemplatesPage() {
           }}
         />
       )}
-    </section>
+    </Page>
   );
 }

@@ -1,9 +1,9 @@
-// The in-memory API keys and audit log.
+// The in-memory API keys and audit log; a new key is stored as given, unchecked (names, scopes,
+// expiry and rate limits are Rust's rules).
 import type { ApiKey } from '../../bindings/ApiKey';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { AccountApi } from '../backend';
-import type { FieldError } from '../types';
-import { audit, auditRows, changed, fail, newId, now, paged, USER } from './core';
+import { audit, auditRows, changed, newId, notFound, now, paged, USER } from './core';
 
 const apiKeys: ApiKey[] = [];
 const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -18,28 +18,20 @@ export const fakeAccount: Partial<AccountApi> = {
   },
 
   async apiKeysCreate(input) {
-    const fields: FieldError[] = [];
-    if (input.name.trim() === '') fields.push({ field: 'name', message: 'must not be empty' });
-    const rate = input.rateLimitPerMinute;
-    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 100_000))
-      fields.push({ field: 'rateLimitPerMinute', message: 'must be between 1 and 100000' });
-    if (input.expiresAt !== undefined && input.expiresAt <= now())
-      fields.push({ field: 'expiresAt', message: 'expiresAt must be in the future' });
-    if (fields.length > 0) fail('VALIDATION_ERROR', 'Invalid input', fields);
     const random = crypto.getRandomValues(new Uint8Array(40));
     const key = `tc_${Array.from(random, (b) => KEY_CHARS[b % KEY_CHARS.length]).join('')}`;
     const at = now();
     const apiKey: ApiKey = {
       id: newId(),
       userId: USER,
-      name: input.name.trim(),
+      name: input.name,
       keyPrefix: key.slice(0, 12),
       scopes: input.scopes ?? [],
       isActive: true,
       expiresAt: input.expiresAt ?? null,
       lastUsedAt: null,
       usageCount: 0,
-      rateLimitPerMinute: rate ?? 60,
+      rateLimitPerMinute: input.rateLimitPerMinute ?? 60,
       createdAt: at,
       updatedAt: at,
       deletedAt: null,
@@ -51,7 +43,7 @@ export const fakeAccount: Partial<AccountApi> = {
   },
 
   async apiKeysRevoke(id) {
-    const apiKey = apiKeys.find((k) => k.id === id) ?? fail('NOT_FOUND', `API key ${id} not found`);
+    const apiKey = apiKeys.find((k) => k.id === id) ?? notFound();
     if (apiKey.isActive) {
       apiKey.isActive = false;
       apiKey.updatedAt = now();

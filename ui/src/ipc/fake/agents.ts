@@ -1,9 +1,9 @@
-// The in-memory agents: enough rules checked (names, limits, JSON shapes, versions) that the
-// form's error states can be previewed; the real rules live in Rust.
+// The in-memory agents: two sample agents and their versions; writes are stored as given,
+// unchecked (names, limits and JSON shapes are Rust's rules, so the form's refusals need the app).
 import type { AgentsApi } from '../backend';
-import type { Agent, AgentQuery, AgentType, CreateAgent, FieldError, Json, Page, UpdateAgent } from '../types';
+import type { Agent, AgentQuery, AgentType, CreateAgent } from '../types';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
-import { audit, changed, fail, newId, now, USER } from './core';
+import { audit, changed, newId, notFound, now, paged, USER } from './core';
 
 function blank(name: string, type: AgentType, at: string): Agent {
   return {
@@ -40,30 +40,7 @@ const agents: Agent[] = [
 ];
 
 function find(id: string): Agent {
-  const agent = agents.find((a) => a.id === id && a.deletedAt === null);
-  return agent ?? fail('NOT_FOUND', `Agent ${id} not found`);
-}
-
-function isObject(v: Json | undefined): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function check(input: UpdateAgent) {
-  const fields: FieldError[] = [];
-  if (input.name !== undefined && input.name.trim() === '')
-    fields.push({ field: 'name', message: 'must not be empty' });
-  const range = (field: keyof UpdateAgent, v: number | undefined, min: number, max: number) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < min || v > max))
-      fields.push({ field, message: `must be between ${min} and ${max}` });
-  };
-  range('maxExecutionTime', input.maxExecutionTime, 1, 3600);
-  range('maxMemoryMb', input.maxMemoryMb, 1, 8192);
-  range('maxConcurrentExecutions', input.maxConcurrentExecutions, 1, 100);
-  if (input.config !== undefined && !isObject(input.config))
-    fields.push({ field: 'config', message: 'must be a JSON object' });
-  if (input.parameters !== undefined && !isObject(input.parameters))
-    fields.push({ field: 'parameters', message: 'must be a JSON object' });
-  if (fields.length > 0) fail('VALIDATION_ERROR', 'Invalid input', fields);
+  return agents.find((a) => a.id === id && a.deletedAt === null) ?? notFound();
 }
 
 function family(agent: Agent): string {
@@ -79,8 +56,6 @@ function compare(a: Agent, b: Agent, sortBy: string): number {
 
 export const fakeAgents: AgentsApi = {
   async agentsList(query: AgentQuery) {
-    const pageSize = query.pageSize ?? 20;
-    const page = query.page ?? 1;
     const search = query.search?.trim().toLowerCase();
     const matching = agents.filter(
       (a) =>
@@ -94,14 +69,7 @@ export const fakeAgents: AgentsApi = {
     );
     const sign = query.sortOrder === 'asc' ? 1 : -1;
     matching.sort((a, b) => sign * compare(a, b, query.sortBy ?? 'createdAt'));
-    const result: Page<Agent> = {
-      items: matching.slice((page - 1) * pageSize, page * pageSize),
-      total: matching.length,
-      page,
-      pageSize,
-      totalPages: Math.ceil(matching.length / pageSize),
-    };
-    return structuredClone(result);
+    return paged(matching, query.page ?? 1, query.pageSize ?? 20);
   },
 
   async agentsGet(id) {
@@ -109,11 +77,8 @@ export const fakeAgents: AgentsApi = {
   },
 
   async agentsCreate(input: CreateAgent) {
-    if (input.name === undefined) fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'name', message: 'is required' }]);
-    if (input.type === undefined) fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'type', message: 'is required' }]);
-    check(input);
     const agent: Agent = {
-      ...blank(input.name.trim(), input.type, now()),
+      ...blank(input.name, input.type ?? 'API', now()), // the form always sends a type
       description: input.description ?? null,
       status: input.status ?? 'DRAFT',
       config: input.config ?? {},
@@ -133,12 +98,7 @@ export const fakeAgents: AgentsApi = {
 
   async agentsUpdate(id, input) {
     const agent = find(id);
-    if (Object.keys(input).length === 0) fail('VALIDATION_ERROR', 'No fields to update');
-    if (input.type !== undefined && input.type !== agent.type)
-      fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'type', message: 'cannot be changed' }]);
-    check(input);
-    const { type: _type, ...rest } = input;
-    Object.assign(agent, structuredClone(rest), { updatedAt: now() });
+    Object.assign(agent, structuredClone(input), { updatedAt: now() });
     changed();
     return structuredClone(agent);
   },
@@ -155,7 +115,7 @@ export const fakeAgents: AgentsApi = {
     const copy: Agent = {
       ...structuredClone(source),
       id: newId(),
-      name: name?.trim() || `Copy of ${source.name}`,
+      name: name || `Copy of ${source.name}`,
       status: 'DRAFT',
       version,
       parentId: root,
@@ -172,7 +132,7 @@ export const fakeAgents: AgentsApi = {
   },
 
   async agentsVersions(id) {
-    const agent = agents.find((a) => a.id === id) ?? fail('NOT_FOUND', `Agent ${id} not found`);
+    const agent = agents.find((a) => a.id === id) ?? notFound();
     const root = family(agent);
     return structuredClone(
       agents.filter((a) => family(a) === root).sort((a, b) => b.version - a.version),

@@ -1,8 +1,10 @@
-// What the in-memory backend's areas share: ids, the clock, errors, change events, the audit
-// log and paging. Its data is illustrative only; the app itself always uses the Tauri backend.
+// What the in-memory backend's areas share: ids, the clock, change events, the audit log,
+// paging and its two refusals. Its data is illustrative only: it serves sample rows and stores
+// what it is given without checking it (every rule and message lives in Rust); the app itself
+// always uses the Tauri backend.
 import type { AuditLog } from '../../bindings/AuditLog';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
-import type { CommandError, FieldError, Page } from '../types';
+import type { CommandError, Page } from '../types';
 
 export const USER = '00000000-0000-7000-8000-000000000000';
 let counter = 0;
@@ -50,8 +52,15 @@ export function changed() {
   setTimeout(() => listeners.forEach((l) => l()), 0);
 }
 
-export function fail(code: CommandError['code'], message: string, fields?: FieldError[]): never {
-  const error: CommandError = fields ? { code, message, fields } : { code, message };
+/** What the preview cannot do without the app (files, the engine, the system). */
+export function unavailable(what: string): never {
+  const error: CommandError = { code: 'INTERNAL', message: `${what} is not available in the browser preview; run the app.` };
+  throw error;
+}
+
+/** An id the preview's sample data does not hold. */
+export function notFound(): never {
+  const error: CommandError = { code: 'NOT_FOUND', message: 'Not in the browser preview’s sample data.' };
   throw error;
 }
 

@@ -1,7 +1,7 @@
 // The in-memory Data browser: the ten tables described with a few of their columns, rows taken
 // from the other fake areas (agents, the profile, the audit log) plus a little sample data, and
 // edits of agents and the profile routed through those areas, as the Rust side routes them
-// through the services.
+// through the services. Queries are not checked (unknown tables and columns match nothing).
 import type { DataColumn } from '../../bindings/DataColumn';
 import type { DataFilter } from '../../bindings/DataFilter';
 import type { DataTable } from '../../bindings/DataTable';
@@ -10,7 +10,7 @@ import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { DataApi } from '../backend';
 import type { UpdateAgent } from '../types';
 import { fakeAgents } from './agents';
-import { auditRows, fail, paged, USER } from './core';
+import { auditRows, notFound, paged, unavailable, USER } from './core';
 import { fakeSettings, profile } from './settings';
 
 type Row = { [key in string]: JsonValue };
@@ -123,7 +123,6 @@ const sample: Record<string, Row[]> = {
 };
 
 async function allRows(table: string): Promise<Row[]> {
-  if (!(table in TABLES)) fail('VALIDATION_ERROR', `Unknown table ${JSON.stringify(table)}`, [{ field: 'table', message: 'Unknown table' }]);
   if (table === 'agents') return (await fakeAgents.agentsList({ pageSize: 1000 })).items as unknown as Row[];
   if (table === 'users') return [structuredClone(profile) as unknown as Row];
   if (table === 'audit_logs') return structuredClone(auditRows) as unknown as Row[];
@@ -132,7 +131,7 @@ async function allRows(table: string): Promise<Row[]> {
 
 function matches(row: Row, f: DataFilter, cols: DataColumn[]): boolean {
   const col = cols.find((c) => c.column === f.column || c.name === f.column);
-  if (!col) fail('VALIDATION_ERROR', `No column ${f.column}`, [{ field: 'filters', message: `No column ${f.column}` }]);
+  if (!col) return false;
   const v = row[col.name] ?? null;
   const text = v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
   const want = f.value ?? '';
@@ -181,7 +180,7 @@ export const fakeData: DataApi = {
 
   async dataRelated(table, id) {
     const cols = columns(table);
-    const row = (await allRows(table)).find((r) => r.id === id) ?? fail('NOT_FOUND', 'Row not found');
+    const row = (await allRows(table)).find((r) => r.id === id) ?? notFound();
     const out: RelatedRows[] = [];
     for (const c of cols.filter((c) => c.references)) {
       const target = row[c.name];
@@ -201,11 +200,10 @@ export const fakeData: DataApi = {
     const p = (patch ?? {}) as Row;
     if (table === 'agents') await fakeAgents.agentsUpdate(id, p as unknown as UpdateAgent);
     else if (table === 'users') {
-      if (id !== USER) fail('FORBIDDEN', 'Only your own profile can be edited');
       const { preferences, ...rest } = p;
       if (Object.keys(rest).length > 0) await fakeSettings.profileUpdate(rest as { email?: string; fullName?: string | null });
       if (preferences !== undefined) await fakeSettings.preferencesUpdate(preferences);
-    } else fail('BAD_REQUEST', `The ${table} table cannot be edited in the browser preview.`);
-    return (await allRows(table)).find((r) => r.id === id) ?? fail('NOT_FOUND', 'Row not found');
+    } else unavailable(`Editing the ${table} table`);
+    return (await allRows(table)).find((r) => r.id === id) ?? notFound();
   },
 };

@@ -1,6 +1,7 @@
 // The in-memory executions: three sample runs of a three-step pipeline (completed, failed with
 // a skipped step, still running) with the log rows the engine writes, so the history, the
-// timeline and the logs can be previewed; cancel as docs/rules.md says. Illustrative only.
+// timeline and the logs can be previewed; a cancel always succeeds (which runs may be cancelled
+// is Rust's rule). Illustrative only.
 import type { Execution } from '../../bindings/Execution';
 import type { ExecutionLog } from '../../bindings/ExecutionLog';
 import type { ExecutionStatus } from '../../bindings/ExecutionStatus';
@@ -8,7 +9,7 @@ import type { LogLevel } from '../../bindings/LogLevel';
 import type { StepStatus } from '../../bindings/StepStatus';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { ExecutionsApi } from '../backend';
-import { audit, changed, fail, newId, now, paged, USER } from './core';
+import { audit, changed, newId, notFound, now, paged, USER } from './core';
 
 const WORKFLOW_ID = '00000000-0000-7000-8000-00000000f001';
 const WORKFLOW_NAME = 'Preview Pipeline';
@@ -93,16 +94,15 @@ sample(loadedAt - 4_000, 'RUNNING', [900, 0, 0], ['COMPLETED', 'open', 'PENDING'
 for (let i = logs.length - 1; i >= 0; i--) if (logs[i]!.stepKey === 'load' && logs[i]!.executionId === executions[2]!.id) logs.splice(i, 1);
 
 function find(id: string): Execution {
-  return executions.find((e) => e.id === id) ?? fail('NOT_FOUND', 'Execution not found');
+  return executions.find((e) => e.id === id) ?? notFound();
 }
 
 export const fakeExecutions: ExecutionsApi = {
   async executionsCreate(input) {
-    if (input.workflowId !== WORKFLOW_ID) fail('NOT_FOUND', 'Workflow not found');
     const at = now();
     const e: Execution = {
       id: newId(),
-      workflowId: WORKFLOW_ID,
+      workflowId: input.workflowId,
       userId: USER,
       status: 'PENDING',
       triggerType: input.triggerType ?? 'MANUAL',
@@ -121,7 +121,7 @@ export const fakeExecutions: ExecutionsApi = {
       updatedAt: at,
     };
     executions.push(e);
-    audit('workflow.execute', 'execution', e.id, { after: { workflowId: WORKFLOW_ID, status: 'PENDING' } });
+    audit('workflow.execute', 'execution', e.id, { after: { workflowId: e.workflowId, status: 'PENDING' } });
     changed();
     return structuredClone(e);
   },
@@ -159,15 +159,14 @@ export const fakeExecutions: ExecutionsApi = {
 
   async executionsCancel(id) {
     const e = find(id);
-    if (e.status !== 'PENDING' && e.status !== 'RUNNING')
-      fail('BAD_REQUEST', `Cannot cancel execution in "${e.status.toLowerCase()}" status. Execution must be PENDING or RUNNING.`);
+    const before = e.status;
     const at = now();
     e.status = 'CANCELLED';
     e.completedAt = at;
     e.durationMs = e.startedAt ? Date.parse(at) - Date.parse(e.startedAt) : 0;
     e.updatedAt = at;
     logRow(id, Date.parse(at), 'WARN', 'Execution cancelled by user');
-    audit('execution.cancel', 'execution', id, { status: { before: 'RUNNING', after: 'CANCELLED' } });
+    audit('execution.cancel', 'execution', id, { status: { before, after: 'CANCELLED' } });
     changed();
     return structuredClone(e);
   },

@@ -2,7 +2,6 @@
 // Each area lives in its own file; a method no area implements rejects with a message saying
 // the preview cannot do it. Its data is illustrative only; the app always uses the Tauri backend.
 import type { Backend } from '../backend';
-import type { CommandError } from '../types';
 import { fakeAccount } from './account';
 import { fakeAgents } from './agents';
 import { fakeDashboard } from './dashboard';
@@ -11,7 +10,7 @@ import { fakeExecutions } from './executions';
 import { fakeRuns, runListeners } from './runs';
 import { fakeTemplates } from './templates';
 import { fakeWorkflows } from './workflows';
-import { listeners } from './core';
+import { listeners, unavailable } from './core';
 import { fakeData } from './data';
 import { fakeSettings } from './settings';
 
@@ -41,13 +40,6 @@ const implemented: Partial<Backend> = {
   onSyncFinished: () => () => undefined,
 };
 
-function unavailable(name: string) {
-  return () => {
-    const error: CommandError = { code: 'INTERNAL', message: `${name} is not available in the browser preview; run the app.` };
-    return Promise.reject(error);
-  };
-}
-
 export const fakeBackend = new Proxy(implemented, {
-  get: (target, name) => (name in target ? target[name as keyof Backend] : unavailable(String(name))),
+  get: (target, name) => (name in target ? target[name as keyof Backend] : async () => unavailable(String(name))),
 }) as Backend;

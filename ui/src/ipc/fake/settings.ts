@@ -4,8 +4,7 @@ import type { SettingsInfo } from '../../bindings/SettingsInfo';
 import type { User } from '../../bindings/User';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { AccountApi, SettingsApi, SyncApi } from '../backend';
-import type { FieldError } from '../types';
-import { audit, changed, fail, now, USER } from './core';
+import { audit, changed, now, unavailable, USER } from './core';
 
 const DIR = '/home/you/.local/share/dev.turbocat.desktop';
 
@@ -57,7 +56,7 @@ export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profil
     return structuredClone(info);
   },
   async settingsReveal() {
-    fail('INTERNAL', 'The browser preview cannot open a file manager; run the app.');
+    unavailable('Opening a file manager');
   },
   async dbBackup() {
     return `${info.backupsDir}/turbocat-manual-${stamp()}.sqlite`;
@@ -90,13 +89,9 @@ export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profil
     return structuredClone(profile);
   },
   async profileUpdate(input) {
-    const fields: FieldError[] = [];
-    if (input.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim()))
-      fields.push({ field: 'email', message: `Invalid email address ${JSON.stringify(input.email)}` });
-    if (fields.length > 0) fail('VALIDATION_ERROR', fields[0]!.message, fields);
     const before = structuredClone(profile);
-    if (input.email !== undefined) profile.email = input.email.trim().toLowerCase();
-    if (input.fullName !== undefined) profile.fullName = input.fullName?.trim() || null;
+    if (input.email !== undefined) profile.email = input.email;
+    if (input.fullName !== undefined) profile.fullName = input.fullName;
     if (input.avatarUrl !== undefined) profile.avatarUrl = input.avatarUrl;
     profile.updatedAt = now();
     audit('user.update', 'user', USER, { email: { before: before.email, after: profile.email } });
@@ -104,9 +99,8 @@ export const fakeSettings: SettingsApi & Pick<AccountApi, 'profileGet' | 'profil
     return structuredClone(profile);
   },
   async preferencesUpdate(patch) {
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) fail('VALIDATION_ERROR', 'preferences must be an object');
     const prefs = profile.preferences as { [key in string]: JsonValue };
-    for (const [k, v] of Object.entries(patch)) {
+    for (const [k, v] of Object.entries(patch as { [key in string]: JsonValue })) {
       if (v === null || v === undefined) delete prefs[k];
       else prefs[k] = v;
     }

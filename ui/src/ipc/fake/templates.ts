@@ -1,14 +1,14 @@
-// The in-memory templates: a few gallery cards in the seed's categories, instantiate (an agent
-// goes through the fake agents, so it shows on the Agents page), save an agent as a template,
-// rate. Illustrative only: the real rules live in Rust.
+// The in-memory templates: a few gallery cards in the seed's categories, instantiate (through
+// the fake agents and workflows, so the result shows on their pages), save an agent as a template,
+// rate. Illustrative only: writes are stored unchecked; the rules live in Rust.
 import type { Template } from '../../bindings/Template';
 import type { TemplateQuery } from '../../bindings/TemplateQuery';
-import type { WorkflowWithSteps } from '../../bindings/WorkflowWithSteps';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { TemplatesApi } from '../backend';
 import type { AgentType } from '../types';
 import { fakeAgents } from './agents';
-import { audit, changed, fail, newId, now, paged, USER } from './core';
+import { fakeWorkflows } from './workflows';
+import { audit, changed, newId, notFound, now, paged, unavailable, USER } from './core';
 
 function template(name: string, category: string, type: Template['type'], templateData: JsonValue, extra: Partial<Template> = {}): Template {
   const at = '2025-01-01T09:00:00.000Z';
@@ -73,7 +73,7 @@ const templates: Template[] = [
 ];
 
 function visible(id: string): Template {
-  return templates.find((t) => t.id === id && t.deletedAt === null) ?? fail('NOT_FOUND', 'Template not found');
+  return templates.find((t) => t.id === id && t.deletedAt === null) ?? notFound();
 }
 
 const SORT_KEYS: Record<string, keyof Template> = {
@@ -124,7 +124,7 @@ export const fakeTemplates: TemplatesApi = {
     const t = visible(id);
     const data = t.templateData as { type?: string; name?: string; config?: Record<string, JsonValue>; parameters?: JsonValue };
     let result: Awaited<ReturnType<TemplatesApi['templatesInstantiate']>>;
-    if (t.type === 'STEP') fail('BAD_REQUEST', 'Cannot instantiate template of type "step" directly');
+    if (t.type === 'STEP') unavailable('Creating from a step template');
     if (t.type === 'AGENT') {
       const agent = await fakeAgents.agentsCreate({
         name: input?.name ?? data.name ?? `${t.name} Agent`,
@@ -136,52 +136,13 @@ export const fakeTemplates: TemplatesApi = {
       });
       result = { kind: 'agent', ...agent };
     } else {
-      const at = now();
-      const workflowId = newId();
       const steps = stepsOf(t.templateData);
-      const workflow: WorkflowWithSteps = {
-        id: workflowId,
+      const workflow = await fakeWorkflows.workflowsCreate({
         name: input?.name ?? t.name,
-        description: t.description,
-        userId: USER,
-        status: 'DRAFT',
-        version: 1,
-        parentId: null,
-        definition: {},
-        triggerConfig: {},
-        scheduleEnabled: false,
-        scheduleCron: null,
-        scheduleTimezone: 'UTC',
-        totalExecutions: 0,
-        successfulExecutions: 0,
-        failedExecutions: 0,
-        avgExecutionTimeMs: 0,
-        lastExecutionAt: null,
+        ...(t.description ? { description: t.description } : {}),
         tags: t.tags ?? [],
-        isPublic: false,
-        createdAt: at,
-        updatedAt: at,
-        deletedAt: null,
-        steps: steps.map((s, i) => ({
-          id: newId(),
-          workflowId,
-          agentId: null,
-          stepKey: s.key,
-          stepName: s.key,
-          stepType: 'AGENT',
-          position: i,
-          config: {},
-          inputs: {},
-          outputs: {},
-          dependsOn: i === 0 ? [] : [steps[i - 1]!.key],
-          retryCount: 0,
-          retryDelayMs: 1000,
-          timeoutMs: 30000,
-          onError: 'FAIL',
-          createdAt: at,
-          updatedAt: at,
-        })),
-      };
+        steps: steps.map((s, i) => ({ stepKey: s.key, stepName: s.key, stepType: 'AGENT', dependsOn: i === 0 ? [] : [steps[i - 1]!.key] })),
+      });
       result = { kind: 'workflow', ...workflow };
     }
     t.usageCount += 1;
@@ -192,10 +153,9 @@ export const fakeTemplates: TemplatesApi = {
 
   async templatesSaveAgent(agentId, input) {
     const agent = await fakeAgents.agentsGet(agentId);
-    if (input.category.trim() === '') fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'category', message: 'category is required' }]);
     const t = template(
       input.name ?? agent.name,
-      input.category.trim(),
+      input.category,
       'AGENT',
       { type: agent.type, name: agent.name, config: agent.config, parameters: agent.parameters, capabilities: agent.capabilities },
       { description: input.description ?? null, tags: input.tags ?? [], isOfficial: false, isPublic: input.isPublic ?? false, userId: USER, createdAt: now(), updatedAt: now() },
@@ -207,12 +167,10 @@ export const fakeTemplates: TemplatesApi = {
   },
 
   async templatesSaveWorkflow() {
-    return fail('INTERNAL', 'Saving a workflow as a template is not available in the browser preview; run the app.');
+    return unavailable('Saving a workflow as a template');
   },
 
   async templatesRate(id, rating) {
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
-      fail('VALIDATION_ERROR', 'Invalid input', [{ field: 'rating', message: 'rating must be between 1 and 5' }]);
     const t = visible(id);
     const sum = Math.round(Number(t.ratingAverage) * 100) * t.ratingCount + rating * 100;
     t.ratingCount += 1;

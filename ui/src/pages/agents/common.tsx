@@ -1,8 +1,5 @@
 // Small pieces shared by the Agents page and its panel.
 import type { AgentStatus, AgentType } from '../../ipc';
 
-export { label } from '../../lib/format';
-export { StatusBadge } from '../../components/States';
-
 export const TYPES: readonly AgentType[] = ['API', 'LLM', 'CODE', 'DATA', 'WORKFLOW'];
 export const STATUSES: readonly AgentStatus[] = ['DRAFT', 'ACTIVE', 'INACTIVE', 'ARCHIVED'];

@@ -9,8 +9,9 @@ import type { DataTable } from '../../bindings/DataTable';
 import type { RelatedRows } from '../../bindings/RelatedRows';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import { Field, TagsInput } from '../../components/Field';
+import { PanelFooter, SidePanel } from '../../components/SidePanel';
 import { ErrorState, LoadingState } from '../../components/States';
-import { useLoad } from '../../lib/hooks';
+import { useBindRef, useLoad } from '../../lib/hooks';
 import { count } from '../../lib/format';
 import { href } from '../../routes';
 import { FullValue } from './Cell';
@@ -195,125 +196,114 @@ export function RowPanel(props: {
     }
   };
 
-  useEffect(() => {
-    props.saveRef.current = editing ? () => void save() : null;
-    props.cancelRef.current = editing ? cancel : null;
-    return () => {
-      props.saveRef.current = null;
-      props.cancelRef.current = null;
-    };
-  });
+  useBindRef(props.saveRef, editing ? () => void save() : null);
+  useBindRef(props.cancelRef, editing ? cancel : null);
 
   const deleted = row !== null && isDeleted(row);
   const canEdit = editable.length > 0 && row !== null && !deleted;
   const title = row ? rowTitle(row) : 'Row';
 
   return (
-    <div className="overlay overlay-panel" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
-      <aside className="panel data-panel" role="dialog" aria-modal="true" aria-labelledby="data-panel-title">
-        <header className="panel-header">
-          <h3 id="data-panel-title">{title}</h3>
+    <SidePanel
+      title={title}
+      titleId="data-panel-title"
+      className="data-panel"
+      badges={
+        <>
           <span className="type">{table.name}</span>
           {deleted && <span className="badge badge-deleted">deleted</span>}
-          <span className="spacer" />
-          {canEdit && !editing && (
-            <button type="button" onClick={startEdit}>
-              Edit
-            </button>
-          )}
-          <button type="button" className="secondary" onClick={props.onClose} aria-label="Close (Esc)">
-            ×
+        </>
+      }
+      actions={
+        canEdit &&
+        !editing && (
+          <button type="button" onClick={startEdit}>
+            Edit
           </button>
-        </header>
+        )
+      }
+      onClose={props.onClose}
+    >
+      <div className="panel-body" ref={bodyRef}>
+        {loaded.state.kind === 'loading' && !loaded.shown && <LoadingState what="the row" />}
+        {loaded.state.kind === 'error' && <ErrorState error={loaded.state.error} onRetry={loaded.reload} />}
+        {loaded.shown && !row && (
+          <div className="state state-empty">
+            <p className="state-title">No row {id} in {table.name}.</p>
+            <p>It may have been deleted for good, or the link is old. Close this panel to browse the table.</p>
+          </div>
+        )}
 
-        <div className="panel-body" ref={bodyRef}>
-          {loaded.state.kind === 'loading' && !loaded.shown && <LoadingState what="the row" />}
-          {loaded.state.kind === 'error' && <ErrorState error={loaded.state.error} onRetry={loaded.reload} />}
-          {loaded.shown && !row && (
-            <div className="state state-empty">
-              <p className="state-title">No row {id} in {table.name}.</p>
-              <p>It may have been deleted for good, or the link is old. Close this panel to browse the table.</p>
+        {notice && (
+          <p className="data-notice" role="status">
+            {notice}
+          </p>
+        )}
+
+        {row && editing && drafts && (
+          <form
+            className="data-edit"
+            aria-label={`Edit ${title}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <p className="muted data-edit-note">{table.editNote}</p>
+            {saveError && <ErrorState error={saveError} />}
+            <div className="grid">
+              {editable.map((c, i) => (
+                <Field key={c.name} label={`${c.name}${c.nullable ? ' (optional)' : ''}`} error={errors[c.name]} wide={c.kind === 'json' || c.kind === 'list' || c.kind === 'text'} group={Array.isArray(drafts[c.name])}>
+                  <EditControl column={c} draft={drafts[c.name] ?? ''} autoFocus={i === 0} onChange={(d) => setDrafts((all) => (all ? { ...all, [c.name]: d } : all))} />
+                </Field>
+              ))}
             </div>
-          )}
+            <PanelFooter onCancel={cancel} busy={saving} submitLabel={saving ? 'Saving…' : 'Save'} submitTitle="Save (Ctrl+S)">
+              <span className="muted">
+                <kbd>Ctrl</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd> cancels
+              </span>
+            </PanelFooter>
+          </form>
+        )}
 
-          {notice && (
-            <p className="data-notice" role="status">
-              {notice}
-            </p>
-          )}
+        {row && !editing && (
+          <div className="data-tabs" role="tablist" aria-label="Row views">
+            <button type="button" role="tab" id="data-tab-fields" aria-selected={tab === 'fields'} aria-controls="data-tabpanel" className={tab === 'fields' ? 'data-tab data-tab-on' : 'data-tab'} onClick={() => setTab('fields')}>
+              Fields <span className="count">{table.columns.length}</span>
+            </button>
+            <button type="button" role="tab" id="data-tab-related" aria-selected={tab === 'related'} aria-controls="data-tabpanel" className={tab === 'related' ? 'data-tab data-tab-on' : 'data-tab'} onClick={() => setTab('related')}>
+              Related rows <span className="count">{related.shown ? related.shown.reduce((n, g) => n + g.total, 0) : '…'}</span>
+            </button>
+          </div>
+        )}
 
-          {row && editing && drafts && (
-            <form
-              className="data-edit"
-              aria-label={`Edit ${title}`}
-              onSubmit={(e) => {
-                e.preventDefault();
-                void save();
-              }}
-            >
-              <p className="muted data-edit-note">{table.editNote}</p>
-              {saveError && <ErrorState error={saveError} />}
-              <div className="grid">
-                {editable.map((c, i) => (
-                  <Field key={c.name} label={`${c.name}${c.nullable ? ' (optional)' : ''}`} error={errors[c.name]} wide={c.kind === 'json' || c.kind === 'list' || c.kind === 'text'} group={Array.isArray(drafts[c.name])}>
-                    <EditControl column={c} draft={drafts[c.name] ?? ''} autoFocus={i === 0} onChange={(d) => setDrafts((all) => (all ? { ...all, [c.name]: d } : all))} />
-                  </Field>
-                ))}
-              </div>
-              <footer className="panel-footer">
-                <span className="muted">
-                  <kbd>Ctrl</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd> cancels
-                </span>
-                <span className="spacer" />
-                <button type="button" className="secondary" onClick={cancel}>
-                  Cancel
-                </button>
-                <button type="submit" disabled={saving} title="Save (Ctrl+S)">
-                  {saving ? 'Saving…' : 'Save'}
-                </button>
-              </footer>
-            </form>
-          )}
+        {row && !editing && tab === 'related' && (
+          <div id="data-tabpanel" role="tabpanel" aria-labelledby="data-tab-related">
+            {related.state.kind === 'error' && <ErrorState error={related.state.error} onRetry={related.reload} />}
+            {related.shown ? <Related groups={related.shown} /> : related.state.kind === 'loading' && <LoadingState what="related rows" />}
+          </div>
+        )}
 
-          {row && !editing && (
-            <div className="data-tabs" role="tablist" aria-label="Row views">
-              <button type="button" role="tab" id="data-tab-fields" aria-selected={tab === 'fields'} aria-controls="data-tabpanel" className={tab === 'fields' ? 'data-tab data-tab-on' : 'data-tab'} onClick={() => setTab('fields')}>
-                Fields <span className="count">{table.columns.length}</span>
-              </button>
-              <button type="button" role="tab" id="data-tab-related" aria-selected={tab === 'related'} aria-controls="data-tabpanel" className={tab === 'related' ? 'data-tab data-tab-on' : 'data-tab'} onClick={() => setTab('related')}>
-                Related rows <span className="count">{related.shown ? related.shown.reduce((n, g) => n + g.total, 0) : '…'}</span>
-              </button>
-            </div>
-          )}
-
-          {row && !editing && tab === 'related' && (
-            <div id="data-tabpanel" role="tabpanel" aria-labelledby="data-tab-related">
-              {related.state.kind === 'error' && <ErrorState error={related.state.error} onRetry={related.reload} />}
-              {related.shown ? <Related groups={related.shown} /> : related.state.kind === 'loading' && <LoadingState what="related rows" />}
-            </div>
-          )}
-
-          {row && !editing && tab === 'fields' && (
-            <div id="data-tabpanel" role="tabpanel" aria-labelledby="data-tab-fields">
-              {editable.length === 0 && <p className="muted data-edit-note">{table.editNote}</p>}
-              {deleted && editable.length > 0 && <p className="muted data-edit-note">A deleted row cannot be edited.</p>}
-              <dl className="data-fields">
-                {table.columns.map((c) => (
-                  <div key={c.name} className="data-field">
-                    <dt>
-                      {c.name}
-                      <span className="type">{c.kind}</span>
-                    </dt>
-                    <dd>
-                      <FullValue column={c} value={row[c.name]} table={table.name} />
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </div>
-          )}
-        </div>
-      </aside>
-    </div>
+        {row && !editing && tab === 'fields' && (
+          <div id="data-tabpanel" role="tabpanel" aria-labelledby="data-tab-fields">
+            {editable.length === 0 && <p className="muted data-edit-note">{table.editNote}</p>}
+            {deleted && editable.length > 0 && <p className="muted data-edit-note">A deleted row cannot be edited.</p>}
+            <dl className="data-fields">
+              {table.columns.map((c) => (
+                <div key={c.name} className="data-field">
+                  <dt>
+                    {c.name}
+                    <span className="type">{c.kind}</span>
+                  </dt>
+                  <dd>
+                    <FullValue column={c} value={row[c.name]} table={table.name} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        )}
+      </div>
+    </SidePanel>
   );
 }

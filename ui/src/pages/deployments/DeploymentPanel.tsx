@@ -2,14 +2,16 @@
 // target picked from the workflows or agents lists, resources, and environment variables whose
 // stored values are write-only (shown as ••••, replaced by typing, never read back). When
 // editing, the footer also starts, stops and deletes. Form logic lives in form.ts.
-import { useEffect, useState, type MutableRefObject } from 'react';
+import type { MutableRefObject } from 'react';
 import { backend, toCommandError } from '../../ipc';
-import type { CommandError } from '../../ipc';
 import type { Deployment } from '../../bindings/Deployment';
-import type { Environment } from '../../bindings/Environment';
-import { Field } from '../../components/Field';
-import { ErrorState, LoadingState, StatusBadge } from '../../components/States';
-import { formatDateTime, label } from '../../lib/format';
+import { Field, NameFields, NumberFields } from '../../components/Field';
+import { OptionSelect } from '../../components/Filters';
+import { FormPanel } from '../../components/SidePanel';
+import { StatusBadge } from '../../components/States';
+import { formatDateTime } from '../../lib/format';
+import { useEditor } from '../../lib/editor';
+import { useBindRef, type PanelMode } from '../../lib/hooks';
 import {
   buildCreateInput,
   buildUpdateInput,
@@ -25,13 +27,10 @@ import {
   withTargetKind,
   type DeploymentForm,
   type FormErrors,
-  type ResourceKey,
   type TargetKind,
   type VarRow,
 } from './form';
 import type { Targets } from './targets';
-
-export type PanelMode = { mode: 'create' } | { mode: 'edit'; id: string };
 
 function VarsEditor(props: { rows: VarRow[]; errors: FormErrors; onChange: (rows: VarRow[]) => void }) {
   const set = (i: number, patch: Partial<VarRow>) => props.onChange(props.rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
@@ -166,68 +165,26 @@ export function DeploymentPanel(props: {
   onDelete: (deployment: Deployment) => void;
 }) {
   const { mode, targets } = props;
-  const [deployment, setDeployment] = useState<Deployment | null>(null);
-  const [loadError, setLoadError] = useState<CommandError | null>(null);
-  const [form, setForm] = useState<DeploymentForm>(() => emptyForm());
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [saveError, setSaveError] = useState<CommandError | null>(null);
-  const [busy, setBusy] = useState<'save' | 'start' | 'stop' | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const editId = mode.mode === 'edit' ? mode.id : null;
+  const editor = useEditor<Deployment, DeploymentForm, FormErrors, 'start' | 'stop'>({
+    id: mode.mode === 'edit' ? mode.id : null,
+    get: (id) => backend.deploymentsGet(id),
+    emptyForm,
+    toForm: formFromDeployment,
+    errorsOf: errorsOfSave,
+    onSaved: props.onSaved,
+  });
+  const { record: deployment, setRecord: setDeployment, form, setForm, update, errors, saveError, setSaveError, busy, setBusy, notice, setNotice, loadError } = editor;
 
-  useEffect(() => {
-    if (editId === null) return;
-    let live = true;
-    backend
-      .deploymentsGet(editId)
-      .then((d) => {
-        if (!live) return;
-        setDeployment(d);
-        setForm(formFromDeployment(d));
-      })
-      .catch((r: unknown) => live && setLoadError(toCommandError(r)));
-    return () => {
-      live = false;
-    };
-  }, [editId]);
-
-  const update = <K extends keyof DeploymentForm>(key: K, value: DeploymentForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-
-  const save = async () => {
-    if (busy) return;
-    setSaveError(null);
-    setNotice(null);
-    let work: () => Promise<Deployment>;
-    if (deployment) {
-      const parsed = buildUpdateInput(deployment, form);
-      if (!parsed.ok) return setErrors(parsed.errors);
-      if (Object.keys(parsed.input).length === 0) {
-        setErrors({});
-        setNotice('Nothing changed.');
-        return;
+  const save = () =>
+    editor.save((deployment, form) => {
+      if (!deployment) {
+        const parsed = buildCreateInput(form);
+        return parsed.ok ? { ok: true, work: () => backend.deploymentsCreate(parsed.input) } : parsed;
       }
-      work = () => backend.deploymentsUpdate(deployment.id, parsed.input);
-    } else {
-      const parsed = buildCreateInput(form);
-      if (!parsed.ok) return setErrors(parsed.errors);
-      work = () => backend.deploymentsCreate(parsed.input);
-    }
-    setErrors({});
-    setBusy('save');
-    try {
-      const saved = await work();
-      setDeployment(saved);
-      setForm(formFromDeployment(saved));
-      setNotice('Saved.');
-      props.onSaved(saved);
-    } catch (reason) {
-      const error = toCommandError(reason);
-      setSaveError(error);
-      setErrors(errorsOfSave(error));
-    } finally {
-      setBusy(null);
-    }
-  };
+      const parsed = buildUpdateInput(deployment, form);
+      if (!parsed.ok) return parsed;
+      return { ok: true, work: Object.keys(parsed.input).length === 0 ? null : () => backend.deploymentsUpdate(deployment.id, parsed.input) };
+    });
 
   const transition = async (action: 'start' | 'stop') => {
     if (!deployment || busy) return;
@@ -246,153 +203,94 @@ export function DeploymentPanel(props: {
   };
 
   // Ctrl/Cmd+S is caught by the page; it calls the save of the form as it is now.
-  const { saveRef } = props;
-  useEffect(() => {
-    saveRef.current = () => void save();
-    return () => {
-      saveRef.current = null;
-    };
-  });
+  useBindRef(props.saveRef, () => void save());
 
   const title = mode.mode === 'create' ? 'New deployment' : deployment ? `Edit ${deployment.name}` : 'Edit deployment';
   const targetName = deployment && (deployment.workflowId !== null ? targets.nameOf('workflow', deployment.workflowId) : targets.nameOf('agent', deployment.agentId ?? ''));
 
   return (
-    <div className="overlay overlay-panel" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
-      <aside className="panel" role="dialog" aria-modal="true" aria-labelledby="panel-title">
-        <header className="panel-header">
-          <h3 id="panel-title">{title}</h3>
-          {deployment && <StatusBadge status={deployment.status} />}
-          <span className="spacer" />
-          <button type="button" className="secondary" onClick={props.onClose} aria-label="Close (Esc)">
-            ×
-          </button>
-        </header>
-
-        {loadError ? (
-          <ErrorState error={loadError} />
-        ) : mode.mode === 'edit' && !deployment ? (
-          <LoadingState what="the deployment" />
-        ) : (
-          <form
-            className="panel-body"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
-            }}
-          >
-            {saveError && <ErrorState error={saveError} />}
-            {errors._form && <p className="field-error">{errors._form}</p>}
-
-            <div className="grid">
-              <Field label="Name" error={errors.name} wide>
-                <input className="input" autoFocus={mode.mode === 'create'} value={form.name} onChange={(e) => update('name', e.target.value)} />
-              </Field>
-              <Field label="Description" error={errors.description} wide>
-                <textarea className="input" rows={2} value={form.description} onChange={(e) => update('description', e.target.value)} />
-              </Field>
-              <Field label="Environment" error={errors.environment}>
-                <select className="input" value={form.environment} onChange={(e) => update('environment', e.target.value as Environment)}>
-                  {ENVIRONMENTS.map((env) => (
-                    <option key={env} value={env}>
-                      {label(env)}
-                    </option>
-                  ))}
-                </select>
-              </Field>
-              {deployment ? (
-                <div className="field">
-                  <span>Target (fixed)</span>
-                  <span className="dep-target-fixed">
-                    <span className="type">{deployment.workflowId !== null ? 'WORKFLOW' : 'AGENT'}</span> {targetName}
-                  </span>
-                </div>
-              ) : (
-                <TargetPicker form={form} targets={targets} error={errors.target} onChange={setForm} />
-              )}
-            </div>
-
-            <h4>Resources</h4>
-            <div className="grid">
-              {(Object.keys(RESOURCES) as ResourceKey[]).map((key) => (
-                <Field key={key} label={RESOURCES[key].label} error={errors[key]}>
-                  <input
-                    className="input"
-                    type="number"
-                    min={RESOURCES[key].min}
-                    max={RESOURCES[key].max}
-                    placeholder={`${RESOURCES[key].default} (default)`}
-                    value={form[key]}
-                    onChange={(e) => update(key, e.target.value)}
-                  />
-                </Field>
-              ))}
-            </div>
-
-            <h4>Environment variables</h4>
-            <p className="muted dep-vars-note">
-              Values are encrypted at rest and never shown again: a stored value reads {MASK}. Type a new value to replace it.
-            </p>
-            <VarsEditor rows={form.vars} errors={errors} onChange={(rows) => update('vars', rows)} />
-
-            {deployment && (
-              <>
-                <h4>Status</h4>
-                <dl className="dep-facts">
-                  <dt>Status</dt>
-                  <dd>
-                    <StatusBadge status={deployment.status} />
-                  </dd>
-                  <dt>Health</dt>
-                  <dd>
-                    <StatusBadge status={deployment.healthStatus} />
-                  </dd>
-                  <dt>Deployed</dt>
-                  <dd>{deployment.deployedAt ? formatDateTime(deployment.deployedAt) : <span className="muted">Never</span>}</dd>
-                  <dt>Last health check</dt>
-                  <dd>{deployment.lastHealthCheckAt ? formatDateTime(deployment.lastHealthCheckAt) : <span className="muted">None</span>}</dd>
-                </dl>
-              </>
+    <FormPanel
+      title={title}
+      badges={deployment && <StatusBadge status={deployment.status} />}
+      onClose={props.onClose}
+      loadError={loadError}
+      loading={mode.mode === 'edit' && !deployment}
+      what="the deployment"
+      onSubmit={() => void save()}
+      saveError={saveError}
+      formError={errors._form}
+      footer={{ notice, busy: busy !== null, submitLabel: busy === 'save' ? 'Saving…' : mode.mode === 'create' ? 'Create' : 'Save', submitTitle: 'Save (Ctrl+S)' }}
+      footerActions={
+        deployment && (
+          <>
+            <button type="button" className="danger" onClick={() => props.onDelete(deployment)}>
+              Delete
+            </button>
+            {canStop(deployment.status) ? (
+              <button type="button" className="secondary" disabled={busy !== null} onClick={() => void transition('stop')}>
+                {busy === 'stop' ? 'Stopping…' : 'Stop'}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy !== null || !canStart(deployment.status)}
+                onClick={() => void transition('start')}
+              >
+                {busy === 'start' ? 'Starting…' : 'Start'}
+              </button>
             )}
-
-            <footer className="panel-footer">
-              {deployment && (
-                <>
-                  <button type="button" className="danger" onClick={() => props.onDelete(deployment)}>
-                    Delete
-                  </button>
-                  {canStop(deployment.status) ? (
-                    <button type="button" className="secondary" disabled={busy !== null} onClick={() => void transition('stop')}>
-                      {busy === 'stop' ? 'Stopping…' : 'Stop'}
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={busy !== null || !canStart(deployment.status)}
-                      onClick={() => void transition('start')}
-                    >
-                      {busy === 'start' ? 'Starting…' : 'Start'}
-                    </button>
-                  )}
-                </>
-              )}
-              <span className="spacer" />
-              {notice && (
-                <span className="muted" role="status">
-                  {notice}
-                </span>
-              )}
-              <button type="button" className="secondary" onClick={props.onClose}>
-                Cancel
-              </button>
-              <button type="submit" disabled={busy !== null} title="Save (Ctrl+S)">
-                {busy === 'save' ? 'Saving…' : mode.mode === 'create' ? 'Create' : 'Save'}
-              </button>
-            </footer>
-          </form>
+          </>
+        )
+      }
+    >
+      <div className="grid">
+        <NameFields name={form.name} description={form.description} errors={errors} autoFocus={mode.mode === 'create'} onChange={update} />
+        <Field label="Environment" error={errors.environment}>
+          <OptionSelect options={ENVIRONMENTS} value={form.environment} onChange={(env) => update('environment', env)} />
+        </Field>
+        {deployment ? (
+          <div className="field">
+            <span>Target (fixed)</span>
+            <span className="dep-target-fixed">
+              <span className="type">{deployment.workflowId !== null ? 'WORKFLOW' : 'AGENT'}</span> {targetName}
+            </span>
+          </div>
+        ) : (
+          <TargetPicker form={form} targets={targets} error={errors.target} onChange={setForm} />
         )}
-      </aside>
-    </div>
+      </div>
+
+      <h4>Resources</h4>
+      <div className="grid">
+        <NumberFields specs={RESOURCES} values={form} errors={errors} placeholder={(key) => `${RESOURCES[key].default} (default)`} onChange={update} />
+      </div>
+
+      <h4>Environment variables</h4>
+      <p className="muted dep-vars-note">
+        Values are encrypted at rest and never shown again: a stored value reads {MASK}. Type a new value to replace it.
+      </p>
+      <VarsEditor rows={form.vars} errors={errors} onChange={(rows) => update('vars', rows)} />
+
+      {deployment && (
+        <>
+          <h4>Status</h4>
+          <dl className="dep-facts">
+            <dt>Status</dt>
+            <dd>
+              <StatusBadge status={deployment.status} />
+            </dd>
+            <dt>Health</dt>
+            <dd>
+              <StatusBadge status={deployment.healthStatus} />
+            </dd>
+            <dt>Deployed</dt>
+            <dd>{deployment.deployedAt ? formatDateTime(deployment.deployedAt) : <span className="muted">Never</span>}</dd>
+            <dt>Last health check</dt>
+            <dd>{deployment.lastHealthCheckAt ? formatDateTime(deployment.lastHealthCheckAt) : <span className="muted">None</span>}</dd>
+          </dl>
+        </>
+      )}
+    </FormPanel>
   );
 }

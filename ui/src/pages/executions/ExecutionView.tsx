@@ -2,16 +2,16 @@
 // duration, step counts, error, input/output data, the per-step timeline, its logs, and
 // cancelling it while it is pending or running, and re-running it (whole, or from its failed
 // step) once finished. While it runs, the page reloads as its `run-event`s arrive.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { backend, toCommandError } from '../../ipc';
-import type { CommandError } from '../../ipc';
+import { useEffect, useRef, useState } from 'react';
+import { backend } from '../../ipc';
 import type { ExecutionDetail } from '../../bindings/ExecutionDetail';
 import type { ExecutionLog } from '../../bindings/ExecutionLog';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
-import { Modal } from '../../components/Modal';
-import { EmptyState, ErrorState, LoadingState, StatusBadge } from '../../components/States';
+import { ConfirmDialog } from '../../components/Modal';
+import { PageHeader } from '../../components/Page';
+import { ActionError, EmptyState, ErrorState, LoadingState, StatusBadge } from '../../components/States';
 import { formatDuration, formatFull, formatPrecise, label } from '../../lib/format';
-import { useLoad } from '../../lib/hooks';
+import { useAction, useLoad, useWindowKeyDown } from '../../lib/hooks';
 import { href } from '../../routes';
 import { emptyLogFilters, hasContent, isCancellable, prettyJson, runDurationMs, type LogFilters } from './history';
 import { canRerunFromFailed, rerunOf } from './rerun';
@@ -82,35 +82,39 @@ function Header({ e, onCancel, onRerun, busy }: { e: ExecutionDetail; onCancel: 
   const original = rerunOf(e.triggerData);
   return (
     <>
-      <div className="page-header">
-        <h2 id="execution-heading">
+      <PageHeader
+        headingId="execution-heading"
+        title={
           <a href={href('workflows', e.workflowId)} title="Open the workflow">
             {e.workflowName || 'Deleted workflow'}
           </a>
-        </h2>
-        <StatusBadge status={e.status} />
-        <span className="spacer" />
-        {isCancellable(e.status) && (
-          <span className="exec-live" role="status">
-            <span className="step-dot dot-running" aria-hidden="true" /> Live
-          </span>
-        )}
-        {isCancellable(e.status) && (
-          <button type="button" className="danger" onClick={onCancel}>
-            Cancel run
-          </button>
-        )}
-        {!isCancellable(e.status) && canRerunFromFailed(e.status) && (
-          <button type="button" className="secondary" disabled={busy} onClick={() => onRerun(true)} title="Run again, reusing the outputs of the steps that completed">
-            Re-run from failed step
-          </button>
-        )}
-        {!isCancellable(e.status) && (
-          <button type="button" disabled={busy} onClick={() => onRerun(false)} title="Run the workflow again with the same input">
-            Re-run
-          </button>
-        )}
-      </div>
+        }
+        badge={<StatusBadge status={e.status} />}
+        actions={
+          <>
+            {isCancellable(e.status) && (
+              <span className="exec-live" role="status">
+                <span className="step-dot dot-running" aria-hidden="true" /> Live
+              </span>
+            )}
+            {isCancellable(e.status) && (
+              <button type="button" className="danger" onClick={onCancel}>
+                Cancel run
+              </button>
+            )}
+            {!isCancellable(e.status) && canRerunFromFailed(e.status) && (
+              <button type="button" className="secondary" disabled={busy} onClick={() => onRerun(true)} title="Run again, reusing the outputs of the steps that completed">
+                Re-run from failed step
+              </button>
+            )}
+            {!isCancellable(e.status) && (
+              <button type="button" disabled={busy} onClick={() => onRerun(false)} title="Run the workflow again with the same input">
+                Re-run
+              </button>
+            )}
+          </>
+        }
+      />
       {original && (
         <p className="muted exec-rerun-of">
           Re-run{original.fromFailedStep ? ' from the failed step' : ''} of{' '}
@@ -184,7 +188,7 @@ export function ExecutionView({ id }: { id: string }) {
   const allLogs = useLoad(() => loadAllLogs(id), [id]);
   const [logFilters, setLogFilters] = useState<LogFilters>(() => emptyLogFilters());
   const [confirming, setConfirming] = useState(false);
-  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const action = useAction();
   const [rerunning, setRerunning] = useState(false);
   const e = detail.shown;
   const now = useNow(e?.status === 'RUNNING');
@@ -212,42 +216,28 @@ export function ExecutionView({ id }: { id: string }) {
   }, [id]);
 
   const rerun = async (fromFailedStep: boolean) => {
-    setActionError(null);
     setRerunning(true);
-    try {
+    await action.run(async () => {
       const next = await backend.executionsRerun(id, fromFailedStep);
       window.location.hash = href('executions', next.id);
-    } catch (reason) {
-      setActionError(toCommandError(reason));
-    } finally {
-      setRerunning(false);
-    }
+    });
+    setRerunning(false);
   };
 
-  const onKeyDown = useCallback(
-    (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && confirming) {
-        event.preventDefault();
-        setConfirming(false);
-      }
-    },
-    [confirming],
-  );
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onKeyDown]);
+  useWindowKeyDown((event) => {
+    if (event.key === 'Escape' && confirming) {
+      event.preventDefault();
+      setConfirming(false);
+    }
+  });
 
-  const cancel = async () => {
+  const cancel = () => {
     setConfirming(false);
-    setActionError(null);
-    try {
+    return action.run(async () => {
       await backend.executionsCancel(id);
       detail.reload();
       allLogs.reload();
-    } catch (reason) {
-      setActionError(toCommandError(reason));
-    }
+    });
   };
 
   const timeline = e && allLogs.shown ? buildTimeline(e, allLogs.shown.logs, now) : null;
@@ -270,7 +260,7 @@ export function ExecutionView({ id }: { id: string }) {
       {e && (
         <>
           <Header e={e} onCancel={() => setConfirming(true)} onRerun={(f) => void rerun(f)} busy={rerunning} />
-          {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
+          <ActionError action={action} />
 
           <div className="exec-data">
             <JsonPanel title="Input" value={e.inputData} empty="No input data." />
@@ -309,17 +299,14 @@ export function ExecutionView({ id }: { id: string }) {
           <LogList executionId={id} status={e.status} stepKeys={stepKeys} filters={logFilters} onFilters={setLogFilters} />
 
           {confirming && (
-            <Modal title="Cancel this run?">
-              <p>The run stops and is marked Cancelled; steps that already finished keep their results. This cannot be undone.</p>
-              <div className="dialog-actions">
-                <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-                  Keep it
-                </button>
-                <button type="button" className="danger-solid" autoFocus onClick={() => void cancel()}>
-                  Cancel run
-                </button>
-              </div>
-            </Modal>
+            <ConfirmDialog
+              title="Cancel this run?"
+              body="The run stops and is marked Cancelled; steps that already finished keep their results. This cannot be undone."
+              confirmLabel="Cancel run"
+              cancelLabel="Keep it"
+              onConfirm={() => void cancel()}
+              onCancel={() => setConfirming(false)}
+            />
           )}
         </>
       )}

@@ -2,12 +2,12 @@
 // new one), tags and whether others may see it. The service copies what the template needs
 // (an agent's type, config and parameters; a workflow's definition and every step).
 import { useState } from 'react';
-import { backend, toCommandError } from '../../ipc';
-import type { CommandError } from '../../ipc';
+import { backend } from '../../ipc';
 import type { Template } from '../../bindings/Template';
 import { Field, TagsInput } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { ErrorState } from '../../components/States';
+import { useSubmit } from '../../lib/editor';
 import { useDebounced, useLoad } from '../../lib/hooks';
 import { categoryLabel } from './gallery';
 import { buildSaveInput, emptySaveForm, mapSaveFieldErrors, type SaveErrors, type SaveForm, type SourceKind } from './save';
@@ -32,9 +32,8 @@ async function loadSources(kind: SourceKind, search: string): Promise<{ items: S
 
 export function SaveTemplateDialog(props: { categories: readonly string[]; onClose: () => void; onSaved: (t: Template) => void }) {
   const [form, setForm] = useState<SaveForm>(() => emptySaveForm('agent'));
-  const [errors, setErrors] = useState<SaveErrors>({});
-  const [saveError, setSaveError] = useState<CommandError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { errors, setErrors, saveError, setSaveError, busy, submit } = useSubmit<SaveErrors>((error) => (error.fields ? mapSaveFieldErrors(error.fields) : {}));
+  const saving = busy !== null;
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), 250);
   const sources = useLoad(() => loadSources(form.kind, search), [form.kind, search]);
@@ -46,30 +45,15 @@ export function SaveTemplateDialog(props: { categories: readonly string[]; onClo
     setErrors({});
   };
 
-  const save = async () => {
-    if (saving) return;
-    setSaveError(null);
-    const parsed = buildSaveInput(form);
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      const saved =
-        parsed.kind === 'agent'
-          ? await backend.templatesSaveAgent(parsed.sourceId, parsed.input)
-          : await backend.templatesSaveWorkflow(parsed.sourceId, parsed.input);
-      props.onSaved(saved);
-    } catch (reason) {
-      const error = toCommandError(reason);
-      setSaveError(error);
-      if (error.fields) setErrors(mapSaveFieldErrors(error.fields));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () =>
+    submit(() => {
+      const parsed = buildSaveInput(form);
+      if (!parsed.ok) return parsed;
+      return {
+        ok: true,
+        work: () => (parsed.kind === 'agent' ? backend.templatesSaveAgent(parsed.sourceId, parsed.input) : backend.templatesSaveWorkflow(parsed.sourceId, parsed.input)),
+      };
+    }, props.onSaved);
 
   return (
     <div className="tpl-save-dialog">

@@ -6,8 +6,10 @@ import { backend, toCommandError } from '../../ipc';
 import type { CommandError } from '../../ipc';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import type { Template } from '../../bindings/Template';
-import { ErrorState, LoadingState } from '../../components/States';
-import { formatDate, formatFull, label } from '../../lib/format';
+import { SidePanel } from '../../components/SidePanel';
+import { ErrorState, LoadingState, When } from '../../components/States';
+import { DataTable, ChipList } from '../../components/Table';
+import { label } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { USER_RATINGS } from './ratings';
 import { categoryLabel, describeTemplate, type ParameterPreview, usageLabel } from './gallery';
@@ -17,16 +19,7 @@ import { RateButtons, StarsShown } from './Stars';
 function Parameters({ rows, empty }: { rows: ParameterPreview[]; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
-    <table className="tpl-params">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Type</th>
-          <th scope="col">Required</th>
-          <th scope="col">Description</th>
-        </tr>
-      </thead>
-      <tbody>
+    <DataTable className="tpl-params" columns={['Name', 'Type', 'Required', 'Description']}>
         {rows.map((p) => (
           <tr key={p.name}>
             <td>
@@ -37,8 +30,7 @@ function Parameters({ rows, empty }: { rows: ParameterPreview[]; empty: string }
             <td>{p.description ?? <span className="muted">—</span>}</td>
           </tr>
         ))}
-      </tbody>
-    </table>
+    </DataTable>
   );
 }
 
@@ -53,13 +45,7 @@ function Contents({ template }: { template: Template }) {
           {c.capabilities.length > 0 && ' that can do:'}
         </p>
         {c.capabilities.length > 0 && (
-          <ul className="tags" aria-label="Capabilities">
-            {c.capabilities.map((cap) => (
-              <li key={cap}>
-                <span className="chip">{cap}</span>
-              </li>
-            ))}
-          </ul>
+          <ChipList label="Capabilities" items={c.capabilities} />
         )}
         <h4>Parameters</h4>
         <Parameters rows={c.parameters} empty="No parameters." />
@@ -143,66 +129,55 @@ export function TemplatePanel(props: { id: string; onClose: () => void }) {
   const t = shown;
 
   return (
-    <div className="overlay overlay-panel" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
-      <aside className="panel" role="dialog" aria-modal="true" aria-labelledby="panel-title">
-        <header className="panel-header">
-          <h3 id="panel-title">{t ? t.name : 'Template'}</h3>
+    <SidePanel title={t ? t.name : 'Template'} onClose={props.onClose}>
+      <div className="panel-body">
+        {state.kind === 'loading' && !t && <LoadingState what="the template" />}
+        {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
+        {t && (
+          <>
+            <div className="tpl-card-badges">
+              <span className="badge badge-type">{label(t.type)}</span>
+              {t.isOfficial && <span className="badge badge-official">Official</span>}
+              {!t.isOfficial && !t.isPublic && <span className="badge badge-private">Private</span>}
+              {(t.tags ?? []).map((tag) => (
+                <span key={tag} className="chip">
+                  {tag}
+                </span>
+              ))}
+            </div>
+            {t.description && <p className="tpl-desc">{t.description}</p>}
+            <dl className="tpl-detail-meta">
+              <dt>Category</dt>
+              <dd>{categoryLabel(t.category)}</dd>
+              <dt>Usage</dt>
+              <dd>{usageLabel(t.usageCount)}</dd>
+              <dt>Updated</dt>
+              <dd>
+                <When at={t.updatedAt} none="" />
+              </dd>
+              <dt>Rating</dt>
+              <dd>
+                <Rating key={t.id} template={t} />
+              </dd>
+            </dl>
+
+            <h4>Create from this template</h4>
+            <InstantiateForm key={t.id} template={t} />
+
+            <h4>What it creates</h4>
+            <Contents template={t} />
+          </>
+        )}
+        <div className="panel-footer">
+          <span className="muted">
+            <kbd>Esc</kbd> close
+          </span>
           <span className="spacer" />
-          <button type="button" className="secondary" onClick={props.onClose} aria-label="Close (Esc)">
-            ×
+          <button type="button" className="secondary" onClick={props.onClose}>
+            Close
           </button>
-        </header>
-        <div className="panel-body">
-          {state.kind === 'loading' && !t && <LoadingState what="the template" />}
-          {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-          {t && (
-            <>
-              <div className="tpl-card-badges">
-                <span className="badge badge-type">{label(t.type)}</span>
-                {t.isOfficial && <span className="badge badge-official">Official</span>}
-                {!t.isOfficial && !t.isPublic && <span className="badge badge-private">Private</span>}
-                {(t.tags ?? []).map((tag) => (
-                  <span key={tag} className="chip">
-                    {tag}
-                  </span>
-                ))}
-              </div>
-              {t.description && <p className="tpl-desc">{t.description}</p>}
-              <dl className="tpl-detail-meta">
-                <dt>Category</dt>
-                <dd>{categoryLabel(t.category)}</dd>
-                <dt>Usage</dt>
-                <dd>{usageLabel(t.usageCount)}</dd>
-                <dt>Updated</dt>
-                <dd>
-                  <time dateTime={t.updatedAt} title={formatFull(t.updatedAt)}>
-                    {formatDate(t.updatedAt)}
-                  </time>
-                </dd>
-                <dt>Rating</dt>
-                <dd>
-                  <Rating key={t.id} template={t} />
-                </dd>
-              </dl>
-
-              <h4>Create from this template</h4>
-              <InstantiateForm key={t.id} template={t} />
-
-              <h4>What it creates</h4>
-              <Contents template={t} />
-            </>
-          )}
-          <div className="panel-footer">
-            <span className="muted">
-              <kbd>Esc</kbd> close
-            </span>
-            <span className="spacer" />
-            <button type="button" className="secondary" onClick={props.onClose}>
-              Close
-            </button>
-          </div>
         </div>
-      </aside>
-    </div>
+      </div>
+    </SidePanel>
   );
 }

@@ -1,23 +1,31 @@
 // The workflows list (`#/workflows`): search, status filter, sorting and paging; open one in
 // the builder, create one, import a bundle, delete with confirmation.
-import { EnumSelect, SearchBox } from '../../components/Filters';
+import { EnumSelect, SearchBox, SortOrderToggle, SortSelect, Toolbar, type SortOrder } from '../../components/Filters';
 import './workflows.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { backend, toCommandError } from '../../ipc';
-import type { CommandError } from '../../ipc';
+import { useRef, useState } from 'react';
+import { backend } from '../../ipc';
 import type { Workflow } from '../../bindings/Workflow';
 import type { WorkflowQuery } from '../../bindings/WorkflowQuery';
 import type { WorkflowStatus } from '../../bindings/WorkflowStatus';
-import { ConfirmDialog } from '../../components/Modal';
-import { EmptyState, ErrorState, LoadingState, NoMatches, Pager, StatusBadge, When } from '../../components/States';
+import { ListView } from '../../components/ListView';
+import { ConfirmDelete } from '../../components/Modal';
+import { Page, ShortcutHints } from '../../components/Page';
+import { ActionError, EmptyState, StatusBadge, When } from '../../components/States';
+import { DataTable, NameCell, RowActions, SelectableRow } from '../../components/Table';
 import { count } from '../../lib/format';
-import { useDebounced, usePagedList } from '../../lib/hooks';
-import { isTypingTarget, matchShortcut } from '../../lib/shortcuts';
+import { useAction, useDebounced, usePagedList, useShortcuts } from '../../lib/hooks';
 import { href } from '../../routes';
 import { WORKFLOW_STATUSES } from './model';
 import { importSummary } from './transfer';
 
 type SortKey = 'updatedAt' | 'createdAt' | 'name' | 'lastExecutionAt';
+
+const SORTS: readonly (readonly [SortKey, string])[] = [
+  ['updatedAt', 'Updated'],
+  ['createdAt', 'Created'],
+  ['name', 'Name'],
+  ['lastExecutionAt', 'Last run'],
+];
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
@@ -46,14 +54,14 @@ export function WorkflowList() {
   const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
   const [status, setStatus] = useState<WorkflowStatus | ''>('');
   const [sortBy, setSortBy] = useState<SortKey>('updatedAt');
-  const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
+  const [sortOrder, setSortOrder] = useState<SortOrder>('desc');
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Workflow | null>(null);
-  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const action = useAction();
   const [imported, setImported] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const { state, shown, reload, setPage } = usePagedList(
+  const list = usePagedList(
     (page) => {
       const query: WorkflowQuery = { page, pageSize: PAGE_SIZE, sortBy, sortOrder };
       if (search) query.search = search;
@@ -62,82 +70,64 @@ export function WorkflowList() {
     },
     [search, status, sortBy, sortOrder],
   );
+  const { shown, reload } = list;
   const selected = shown?.items.find((w) => w.id === selectedId) ?? null;
   const filtered = search !== '' || status !== '';
 
-  const onKeyDown = useCallback(
-    (e: KeyboardEvent) => {
-      const action = matchShortcut(e, { typing: isTypingTarget(e.target), panelOpen: false, dialogOpen: deleting !== null, hasSelection: selected !== null });
-      if (!action) return;
-      e.preventDefault();
-      if (action === 'new') window.location.hash = href('workflows', 'new');
-      else if (action === 'focusSearch') searchRef.current?.focus();
-      else if (action === 'delete' && selected) setDeleting(selected);
-      else if (action === 'close') setDeleting(null);
+  useShortcuts(
+    { panelOpen: false, dialogOpen: deleting !== null, hasSelection: selected !== null },
+    {
+      new: () => {
+        window.location.hash = href('workflows', 'new');
+      },
+      focusSearch: () => searchRef.current?.focus(),
+      delete: () => {
+        if (selected) setDeleting(selected);
+      },
+      close: () => setDeleting(null),
     },
-    [deleting, selected],
   );
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onKeyDown]);
 
-  const confirmDelete = async (w: Workflow) => {
+  const confirmDelete = (w: Workflow) => {
     setDeleting(null);
-    setActionError(null);
-    try {
+    return action.run(async () => {
       await backend.workflowsDelete(w.id);
       if (selectedId === w.id) setSelectedId(null);
       reload();
-    } catch (reason) {
-      setActionError(toCommandError(reason));
-    }
+    });
   };
 
-  const importBundle = async () => {
-    setActionError(null);
+  const importBundle = () => {
     setImported(null);
-    try {
+    return action.run(async () => {
       const out = await backend.bundleImport({ asCopies: true });
       if (out) setImported(importSummary(out.report, out.path));
       reload();
-    } catch (reason) {
-      setActionError(toCommandError(reason));
-    }
+    });
   };
 
   return (
-    <section className="page" aria-labelledby="workflows-heading">
-      <div className="page-header">
-        <h2 id="workflows-heading">Workflows</h2>
-        {shown && <span className="count">{count(shown.total, 'workflow')}</span>}
-        <span className="spacer" />
-        <button type="button" className="secondary" onClick={() => void importBundle()} title="Import workflows, agents and templates from a bundle file, as copies">
-          Import…
-        </button>
-        <a className="button-link" href={href('workflows', 'new')} title="New workflow (N)">
-          New workflow
-        </a>
-      </div>
-
-      <div className="toolbar" role="search">
+    <Page
+      headingId="workflows-heading"
+      title="Workflows"
+      count={shown && count(shown.total, 'workflow')}
+      actions={
+        <>
+          <button type="button" className="secondary" onClick={() => void importBundle()} title="Import workflows, agents and templates from a bundle file, as copies">
+            Import…
+          </button>
+          <a className="button-link" href={href('workflows', 'new')} title="New workflow (N)">
+            New workflow
+          </a>
+        </>
+      }
+    >
+      <Toolbar>
         <SearchBox ref={searchRef} label="Search workflows" placeholder="Search name or description  ( / )" value={searchText} onChange={setSearchText} />
         <EnumSelect label="Status" allLabel="All statuses" options={WORKFLOW_STATUSES} value={status} onChange={setStatus} />
-        <select className="input" aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortKey)}>
-          <option value="updatedAt">Updated</option>
-          <option value="createdAt">Created</option>
-          <option value="name">Name</option>
-          <option value="lastExecutionAt">Last run</option>
-        </select>
-        <button
-          type="button"
-          className="secondary"
-          aria-label={sortOrder === 'asc' ? 'Ascending; switch to descending' : 'Descending; switch to ascending'}
-          onClick={() => setSortOrder((o) => (o === 'asc' ? 'desc' : 'asc'))}
-        >
-          {sortOrder === 'asc' ? '↑ Asc' : '↓ Desc'}
-        </button>
-      </div>
+        <SortSelect options={SORTS} value={sortBy} onChange={setSortBy} />
+        <SortOrderToggle order={sortOrder} onChange={setSortOrder} />
+      </Toolbar>
 
       {imported && (
         <div className="wf-notice" role="status">
@@ -147,111 +137,87 @@ export function WorkflowList() {
           </button>
         </div>
       )}
-      {actionError && <ErrorState error={actionError} onDismiss={() => setActionError(null)} />}
-      {state.kind === 'loading' && !state.previous && <LoadingState what="workflows" />}
-      {state.kind === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-
-      {shown &&
-        shown.items.length === 0 &&
-        (filtered ? (
-          <NoMatches what="workflows" onClear={() => (setSearchText(''), setStatus(''))} />
-        ) : (
+      <ActionError action={action} />
+      <ListView
+        list={list}
+        loading="workflows"
+        what="workflows"
+        filtered={filtered}
+        onClear={() => (setSearchText(''), setStatus(''))}
+        empty={
           <EmptyState title="No workflows yet — build your first one.">
             Click <strong>New workflow</strong> or press <kbd>N</kbd> to open the canvas, or <strong>Import…</strong> a bundle. A workflow
             chains agent, condition, loop, parallel and wait steps.
           </EmptyState>
-        ))}
-
-      {shown && shown.items.length > 0 && (
-        <>
-          <table className="table" aria-busy={state.kind === 'loading'}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Tags</th>
-                <th scope="col" className="num">
-                  Runs
-                </th>
-                <th scope="col">Updated</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.items.map((w) => (
-                <tr
-                  key={w.id}
-                  data-workflow-id={w.id}
-                  aria-selected={w.id === selectedId}
-                  className={w.id === selectedId ? 'selected' : undefined}
-                  tabIndex={0}
-                  onClick={() => setSelectedId(w.id)}
-                  onFocus={() => setSelectedId(w.id)}
-                  onDoubleClick={() => open(w.id)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' && e.target === e.currentTarget) open(w.id);
-                  }}
-                >
-                  <td>
-                    <div className="cell-name">{w.name}</div>
-                    {w.description && <div className="cell-sub">{w.description}</div>}
-                  </td>
-                  <td>
-                    <StatusBadge status={w.status} />
-                  </td>
-                  <td>
-                    <Schedule workflow={w} />
-                  </td>
-                  <td>
-                    <ul className="tags wf-list-tags" aria-label="Tags">
-                      {(w.tags ?? []).map((t) => (
-                        <li key={t} className="chip">
-                          {t}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td className="num wf-runs">
-                    <div>{w.totalExecutions}</div>
-                    <div className="cell-sub">
-                      <When at={w.lastExecutionAt} none="never run" />
-                    </div>
-                  </td>
-                  <td>
-                    <When at={w.updatedAt} none="—" />
-                  </td>
-                  <td className="row-actions">
+        }
+      >
+        {(page, busy) => (
+          <DataTable busy={busy} columns={['Name', 'Status', 'Schedule', 'Tags', { label: 'Runs', num: true }, 'Updated']} actions>
+            {page.items.map((w) => (
+              <SelectableRow
+                key={w.id}
+                data={{ 'data-workflow-id': w.id }}
+                selected={w.id === selectedId}
+                onSelect={() => setSelectedId(w.id)}
+                onOpen={() => open(w.id)}
+              >
+                <NameCell name={w.name} sub={w.description} />
+                <td>
+                  <StatusBadge status={w.status} />
+                </td>
+                <td>
+                  <Schedule workflow={w} />
+                </td>
+                <td>
+                  <ul className="tags wf-list-tags" aria-label="Tags">
+                    {(w.tags ?? []).map((t) => (
+                      <li key={t} className="chip">
+                        {t}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td className="num wf-runs">
+                  <div>{w.totalExecutions}</div>
+                  <div className="cell-sub">
+                    <When at={w.lastExecutionAt} none="never run" />
+                  </div>
+                </td>
+                <td>
+                  <When at={w.updatedAt} none="—" />
+                </td>
+                <RowActions
+                  before={
                     <a className="button-link secondary" href={href('workflows', w.id)}>
                       Open
                     </a>
-                    <button type="button" className="danger" onClick={() => setDeleting(w)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={shown.page} totalPages={shown.totalPages} onPage={setPage} />
-        </>
-      )}
+                  }
+                  onDelete={() => setDeleting(w)}
+                />
+              </SelectableRow>
+            ))}
+          </DataTable>
+        )}
+      </ListView>
 
-      <p className="hints muted">
-        Shortcuts: <kbd>N</kbd> new · <kbd>/</kbd> search · <kbd>Enter</kbd> open selected · <kbd>Del</kbd> delete selected · <kbd>Esc</kbd> close
-      </p>
+      <ShortcutHints
+        hints={[
+          ['N', 'new'],
+          ['/', 'search'],
+          ['Enter', 'open selected'],
+          ['Del', 'delete selected'],
+          ['Esc', 'close'],
+        ]}
+      />
 
       {deleting && (
-        <ConfirmDialog
-          title={`Delete “${deleting.name}”?`}
+        <ConfirmDelete
+          name={deleting.name}
           body="The workflow and its steps disappear from lists. Its past executions stay in the history."
-          confirmLabel="Delete"
           onConfirm={() => void confirmDelete(deleting)}
           onCancel={() => setDeleting(null)}
         />
       )}
-    </section>
+    </Page>
   );
 }

@@ -22,6 +22,7 @@ mod robustness_engine;
 mod robustness_import;
 mod robustness_store;
 mod seed_bundle;
+mod server;
 mod sync;
 mod sync_data;
 mod sync_pooler;

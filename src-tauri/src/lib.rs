@@ -27,8 +27,21 @@ const DB_FILE_NAME: &str = "turbocat.sqlite";
 /// Whether the arguments ask for the command line (`turbocat-desktop db status`, …) rather than
 /// the window, so an installed app also serves as the `turbocat` CLI.
 pub fn is_cli_invocation(args: &[std::ffi::OsString]) -> bool {
-    const CLI_WORDS: [&str; 11] =
-        ["db", "export", "import", "run", "settings", "sync", "--db", "--json", "--help", "-h", "--version"];
+    const CLI_WORDS: [&str; 13] = [
+        "db",
+        "export",
+        "import",
+        "run",
+        "settings",
+        "sync",
+        "serve",
+        "keys",
+        "--db",
+        "--json",
+        "--help",
+        "-h",
+        "--version",
+    ];
     args.get(1).and_then(|a| a.to_str()).is_some_and(|a| CLI_WORDS.contains(&a))
 }
 

@@ -1,7 +1,8 @@
 //! The `turbocat` command line: the database work the hosted project does with Prisma
 //! (migrate, status, validate, reset, seed, backup, restore) and bundle export/import, over
 //! the same store and services as the desktop app, and `run` (a workflow, headless, through the
-//! engine), and `settings llm` (the LLM endpoint), and `sync init`/`sync check` (the far Postgres).
+//! engine), and `settings llm` (the LLM endpoint), and `sync init`/`sync check` (the far Postgres),
+//! and `serve` (the local server) with `keys` (its API keys).
 //!
 //! Exit codes, for scripts: 0 success; 1 the command failed (the message says why); 2 bad
 //! usage; 3 `db status`/`db validate` found the database not up to date or not valid;
@@ -34,7 +35,9 @@ pub const EXIT_NOT_UP_TO_DATE: u8 = 3;
 pub const EXIT_REFUSED: u8 = 4;
 pub const EXIT_RUN_NOT_COMPLETED: u8 = 5;
 
+mod keys;
 mod run;
+mod serve;
 mod settings;
 mod sync;
 
@@ -72,6 +75,11 @@ pub enum Command {
     /// Sync with a hosted project's Postgres: pull then push; or init, check, push, pull,
     /// status, conflicts, restore.
     Sync(sync::SyncArgs),
+    /// The local server: the hosted Turbocat REST API on this machine, until Ctrl-C.
+    Serve(serve::ServeArgs),
+    /// API keys for the local server: create (printed once), list, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -237,6 +245,8 @@ fn execute(cli: Cli) -> CliResult {
         Command::Run(args) => run::run_workflow(args, &path, json),
         Command::Settings(cmd) => settings::settings(cmd, &path, json),
         Command::Sync(args) => sync::sync(args, &path, json),
+        Command::Serve(args) => serve::serve(args, &path, json),
+        Command::Keys(cmd) => keys::keys(cmd, &path, json),
     }
 }
 

@@ -20,11 +20,13 @@ pub struct RunRequest {
     pub input: Json,
     pub trigger_type: TriggerType,
     pub trigger_data: Json,
+    /// Whom the run is for (the local server's caller); None: the local profile.
+    pub as_user: Option<Uuid>,
 }
 
 impl RunRequest {
     pub fn manual(workflow_id: Uuid, input: Json) -> RunRequest {
-        RunRequest { workflow_id, input, trigger_type: TriggerType::Manual, trigger_data: json!({}) }
+        RunRequest { workflow_id, input, trigger_type: TriggerType::Manual, trigger_data: json!({}), as_user: None }
     }
 }
 

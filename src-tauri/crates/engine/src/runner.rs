@@ -163,6 +163,7 @@ impl Engine {
             input: orig.input_data.clone(),
             trigger_type: TriggerType::Manual,
             trigger_data: json!({ "rerunOf": orig.id, "fromFailedStep": from_failed_step }),
+            as_user: None,
         };
         let reuse = from_failed_step.then(|| Reuse { from: orig.id, outputs: src.completed.into_iter().collect() });
         self.start_with(req, Arc::new(Vec::new()), reuse).await
@@ -178,7 +179,12 @@ impl Engine {
         let max_depth = self.inner.config.max_depth;
         let input_limit = self.inner.config.input_limit;
         let above = parents.clone();
+        let as_user = req.as_user;
         let (plan, definition, mut execution) = blocking(&svc, move |s| {
+            let s = match req.as_user {
+                Some(user) => s.acting_as(user, None),
+                None => s.local(),
+            };
             check_input(&req.input, input_limit)?;
             let plan = s.runs().plan(req.workflow_id)?;
             if above.len() > max_depth {
@@ -206,7 +212,8 @@ impl Engine {
         let cancel = CancellationToken::new();
         self.inner.active.lock().unwrap_or_else(|p| p.into_inner()).insert(execution.id, cancel.clone());
         let (tx, rx) = mpsc::unbounded_channel();
-        let graph = Graph::new(&plan.steps);
+        let configs: Vec<StepConfig> = plan.steps.iter().map(|s| StepConfig::of(&s.config, s.step_type)).collect();
+        let graph = Graph::with_configs(&plan.steps, &configs);
         let time_limit = definition.timeout_ms.map(Duration::from_millis).unwrap_or(self.inner.config.time_limit);
         let metadata = json!({
             "executionId": execution.id,
@@ -220,13 +227,14 @@ impl Engine {
             svc: svc.clone(),
             cfg: self.inner.config.clone(),
             exec_id: execution.id,
+            as_user,
             // Taken, not copied: the row is not used for its input again.
             inputs: Arc::new(std::mem::take(&mut execution.input_data)),
             metadata: Arc::new(metadata),
             workflow: plan.workflow,
             definition,
             agents: plan.agents.into_iter().map(|a| (a.id, a)).collect(),
-            configs: plan.steps.iter().map(|s| StepConfig::of(&s.config, s.step_type)).collect(),
+            configs,
             steps: plan.steps,
             graph,
             run_events: tx,

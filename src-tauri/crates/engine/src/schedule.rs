@@ -33,6 +33,7 @@ impl Due {
             input: json!({}),
             trigger_type: TriggerType::Scheduled,
             trigger_data: json!({ "scheduledFor": self.scheduled_for, "catchUp": self.catch_up }),
+            as_user: None,
         }
     }
 }

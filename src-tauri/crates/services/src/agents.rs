@@ -3,14 +3,14 @@
 
 use crate::access;
 use crate::list::{nullable, ListParams};
-use crate::{changes, not_found, now, snapshot, Services};
+use crate::{changes, not_found, now, snapshot, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use turbocat_domain::{new_id, validate::Checker, Agent, AgentStatus, AgentType, Error, Page, Result, Uuid};
 use turbocat_store::queries::{self, lookups, uuid_value, Filter};
 use turbocat_store::row;
 
-pub struct Agents<'a>(pub(crate) &'a Services);
+pub struct Agents<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -66,7 +66,7 @@ pub struct AgentQuery {
     pub mine: Option<bool>,
 }
 
-const SORTABLE: &[&str] =
+pub const SORTABLE: &[&str] =
     &["created_at", "updated_at", "name", "status", "type", "version", "total_executions", "successful_executions"];
 
 fn check_limits(c: &mut Checker, exec: Option<i64>, mem: Option<i64>, conc: Option<i64>) {

@@ -3,7 +3,7 @@
 
 use crate::access;
 use crate::list::ListParams;
-use crate::{now, Services};
+use crate::{now, Actor};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use turbocat_domain::{new_id, validate::Checker, ApiKey, Error, ErrorCode, Page,
 use turbocat_store::queries::{self, uuid_value, Filter};
 use turbocat_store::row;
 
-pub struct ApiKeys<'a>(pub(crate) &'a Services);
+pub struct ApiKeys<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -139,55 +139,118 @@ impl ApiKeys<'_> {
 
     /// Checks a presented key (and, when given, a scope it must grant); counts the use.
     pub fn verify(&self, presented: Option<&str>, scope: Option<&str>) -> Result<ApiKey> {
-        let refuse = |m: &str| Error::new(ErrorCode::Forbidden, m);
+        self.authorize(presented, scope).map(|u| u.key).map_err(Error::from)
+    }
+
+    /// [`ApiKeys::verify`] with what a server answers: the use and its rate window, or why the
+    /// key was refused, told apart (not authenticated, not allowed, over the limit).
+    pub fn authorize(&self, presented: Option<&str>, scope: Option<&str>) -> std::result::Result<KeyUse, KeyRefusal> {
+        let refuse = |m: &str| KeyRefusal::NotAuthenticated(m.to_string());
         let key = presented.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| refuse("API key is required"))?;
         let hash = hash_key(key);
         let t = now();
-        let k = self.0.store().read(|c| {
-            let mut f = Filter::new();
-            f.eq("key_hash", hash.as_str());
-            let k = queries::all::<ApiKey>(c, &f, "id")?.into_iter().next().ok_or_else(|| refuse("Invalid API key"))?;
-            if k.deleted_at.is_some() {
-                return Err(refuse("Invalid API key"));
-            }
-            if !k.is_active {
-                return Err(refuse("API key has been revoked"));
-            }
-            if k.expires_at.is_some_and(|e| e <= t) {
-                return Err(refuse("API key has expired"));
-            }
-            let user = row::get::<User>(c, k.user_id)?;
-            if !user.is_some_and(|u| u.is_active && u.deleted_at.is_none()) {
-                return Err(refuse("The user of this API key is inactive or deleted"));
-            }
-            Ok(k)
-        })?;
+        let k = self
+            .0
+            .store()
+            .read(|c| {
+                let mut f = Filter::new();
+                f.eq("key_hash", hash.as_str());
+                let Some(k) = queries::all::<ApiKey>(c, &f, "id")?.into_iter().next() else {
+                    return Ok(Err(refuse("Invalid API key")));
+                };
+                let user = row::get::<User>(c, k.user_id)?;
+                Ok::<_, Error>(Ok((k, user)))
+            })
+            .map_err(KeyRefusal::Failed)??;
+        let (k, user) = k;
+        if k.deleted_at.is_some() {
+            return Err(refuse("Invalid API key"));
+        }
+        if !k.is_active {
+            return Err(refuse("API key has been revoked"));
+        }
+        if k.expires_at.is_some_and(|e| e <= t) {
+            return Err(refuse("API key has expired"));
+        }
+        if !user.is_some_and(|u| u.is_active && u.deleted_at.is_none()) {
+            return Err(refuse("The user of this API key is inactive or deleted"));
+        }
         if let Some(s) = scope {
             if !scope_grants(k.scopes.as_deref().unwrap_or(&[]), s) {
-                return Err(refuse(&format!("API key does not grant the scope \"{s}\"")));
+                return Err(KeyRefusal::NoScope(format!("API key does not grant the scope \"{s}\"")));
             }
         }
-        {
+        let minute = t.millis().div_euclid(60_000);
+        let reset_at = Timestamp::from_millis((minute + 1) * 60_000);
+        let used = {
             let mut windows = self.0.rate_windows.lock().unwrap_or_else(|p| p.into_inner());
-            let minute = t.millis().div_euclid(60_000);
             let w = windows.0.entry(k.id).or_insert((minute, 0));
             if w.0 != minute {
                 *w = (minute, 0);
             }
             if w.1 >= k.rate_limit_per_minute {
                 let retry = 60 - (t.millis().div_euclid(1000) % 60);
-                return Err(Error::new(
-                    ErrorCode::RateLimited,
-                    format!(
+                return Err(KeyRefusal::RateLimited {
+                    message: format!(
                         "Rate limit of {} requests per minute exceeded; retry in {retry} s",
                         k.rate_limit_per_minute
                     ),
-                ));
+                    limit: k.rate_limit_per_minute,
+                    reset_at,
+                });
             }
             w.1 += 1;
+            w.1
+        };
+        self.0
+            .store()
+            .write(|tx| Ok::<_, Error>(turbocat_store::queries::lookups::api_key_used(tx, k.id, t)?))
+            .map_err(KeyRefusal::Failed)?;
+        let limit = k.rate_limit_per_minute;
+        Ok(KeyUse {
+            key: ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k },
+            limit,
+            remaining: (limit - used).max(0),
+            reset_at,
+        })
+    }
+}
+
+/// An accepted key's use: the key (its counters updated) and its rate window.
+#[derive(Debug, Clone)]
+pub struct KeyUse {
+    pub key: ApiKey,
+    /// Requests per minute the key may make.
+    pub limit: i64,
+    /// Left in this minute's window after this one.
+    pub remaining: i64,
+    /// When the window starts again.
+    pub reset_at: Timestamp,
+}
+
+/// Why a key was refused (`docs/rules.md`, "API keys"), in the order the checks run.
+#[derive(Debug, Clone)]
+pub enum KeyRefusal {
+    /// Missing, unknown, deleted, revoked, expired, or its user inactive.
+    NotAuthenticated(String),
+    /// Valid, but without the scope asked for.
+    NoScope(String),
+    RateLimited {
+        message: String,
+        limit: i64,
+        reset_at: Timestamp,
+    },
+    /// The check itself failed (the database).
+    Failed(Error),
+}
+
+impl From<KeyRefusal> for Error {
+    fn from(r: KeyRefusal) -> Error {
+        match r {
+            KeyRefusal::NotAuthenticated(m) | KeyRefusal::NoScope(m) => Error::new(ErrorCode::Forbidden, m),
+            KeyRefusal::RateLimited { message, .. } => Error::new(ErrorCode::RateLimited, message),
+            KeyRefusal::Failed(e) => e,
         }
-        self.0.store().write(|tx| Ok::<_, Error>(turbocat_store::queries::lookups::api_key_used(tx, k.id, t)?))?;
-        Ok(ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k })
     }
 }
 

@@ -2,12 +2,12 @@
 //! by every service in the same transaction as its change.
 
 use crate::list::ListParams;
-use crate::Services;
+use crate::Actor;
 use serde::{Deserialize, Serialize};
 use turbocat_domain::{AuditLog, Page, Result, Timestamp, Uuid};
 use turbocat_store::queries::{ts_value, uuid_value, Filter};
 
-pub struct Audit<'a>(pub(crate) &'a Services);
+pub struct Audit<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]

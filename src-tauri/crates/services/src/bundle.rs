@@ -5,7 +5,7 @@ use crate::access;
 use crate::agents::{self, CreateAgent};
 use crate::templates;
 use crate::workflows::{self, validate_steps, CreateWorkflow, WorkflowWithSteps};
-use crate::{now, Services};
+use crate::{now, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -65,7 +65,7 @@ pub struct ImportReport {
     pub templates_replaced: usize,
 }
 
-impl Services {
+impl Actor<'_> {
     pub fn export(&self, sel: &ExportSelection) -> Result<Bundle> {
         let me = self.current_user_id();
         let (agent_ids, workflow_ids, template_ids) = if sel.all {
@@ -207,8 +207,7 @@ impl Services {
                     report.templates_created += 1;
                 }
             }
-            crate::Services::audit_row(
-                self,
+            self.audit_row(
                 tx,
                 "bundle.import",
                 "bundle",

@@ -8,7 +8,7 @@ use crate::deployments::UpdateDeployment;
 use crate::list::ListParams;
 use crate::users::UpdateProfile;
 use crate::workflows::{StepChange, StepDiff, UpdateWorkflow};
-use crate::Services;
+use crate::Actor;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -18,7 +18,7 @@ use turbocat_store::queries::{Filter, SqlValue};
 use turbocat_store::rusqlite::types::Value;
 use turbocat_store::{catalog, Table};
 
-pub struct Data<'a>(pub(crate) &'a Services);
+pub struct Data<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

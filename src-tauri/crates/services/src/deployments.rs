@@ -4,7 +4,7 @@
 use crate::access;
 use crate::list::{nullable, ListParams};
 use crate::secrets::{mask, SecretBox};
-use crate::{changes, not_found, now, snapshot, Services};
+use crate::{changes, not_found, now, snapshot, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use turbocat_domain::{
 use turbocat_store::queries::{lookups, uuid_value, Filter};
 use turbocat_store::row;
 
-pub struct Deployments<'a>(pub(crate) &'a Services);
+pub struct Deployments<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]

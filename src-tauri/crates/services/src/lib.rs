@@ -95,44 +95,130 @@ impl Services {
     }
 
     pub fn users(&self) -> users::Users<'_> {
-        users::Users(self)
+        self.local().users()
     }
     pub fn agents(&self) -> agents::Agents<'_> {
-        agents::Agents(self)
+        self.local().agents()
     }
     pub fn workflows(&self) -> workflows::Workflows<'_> {
-        workflows::Workflows(self)
+        self.local().workflows()
     }
     pub fn templates(&self) -> templates::Templates<'_> {
-        templates::Templates(self)
+        self.local().templates()
     }
     pub fn deployments(&self) -> deployments::Deployments<'_> {
-        deployments::Deployments(self)
+        self.local().deployments()
     }
     pub fn api_keys(&self) -> api_keys::ApiKeys<'_> {
-        api_keys::ApiKeys(self)
+        self.local().api_keys()
     }
     pub fn executions(&self) -> executions::Executions<'_> {
-        executions::Executions(self)
+        self.local().executions()
     }
     /// What the workflow engine records (start, logs, finish, recovery at open).
     pub fn runs(&self) -> runs::Runs<'_> {
-        runs::Runs(self)
+        self.local().runs()
     }
     pub fn audit(&self) -> audit::Audit<'_> {
-        audit::Audit(self)
+        self.local().audit()
     }
     pub fn data(&self) -> data::Data<'_> {
-        data::Data(self)
+        self.local().data()
     }
     pub fn stats(&self) -> stats::Stats<'_> {
-        stats::Stats(self)
+        self.local().stats()
     }
     pub fn llm_settings(&self) -> llm_settings::LlmSettingsService<'_> {
+        self.local().llm_settings()
+    }
+
+    /// A bundle of the local profile's rows (`bundle`).
+    pub fn export(&self, sel: &bundle::ExportSelection) -> Result<bundle::Bundle> {
+        self.local().export(sel)
+    }
+    pub fn import_json(&self, text: &str, opts: &bundle::ImportOptions) -> Result<bundle::ImportReport> {
+        self.local().import_json(text, opts)
+    }
+    pub fn import(&self, b: bundle::Bundle, opts: &bundle::ImportOptions) -> Result<bundle::ImportReport> {
+        self.local().import(b, opts)
+    }
+
+    /// The services acting as the local profile (what the app and the CLI do).
+    pub fn local(&self) -> Actor<'_> {
+        Actor { svc: self, user_id: self.user_id, caller: None }
+    }
+
+    /// The services acting as `user_id` for one request of the local server: every rule of
+    /// ownership and every audit row is theirs, with the request's `caller` (IP, user agent).
+    pub fn acting_as<'a>(&'a self, user_id: Uuid, caller: Option<&'a Caller>) -> Actor<'a> {
+        Actor { svc: self, user_id, caller }
+    }
+}
+
+pub use turbocat_store::queries::audit::Caller;
+
+/// Who a service call acts for: the local profile, or the local server's authenticated caller
+/// ([`Services::acting_as`]). Each service (`actor.agents()`, …) reads the user from here, never
+/// from [`Services`], so one request's user cannot leak into another's.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    svc: &'a Services,
+    pub(crate) user_id: Uuid,
+    caller: Option<&'a Caller>,
+}
+
+impl std::ops::Deref for Actor<'_> {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        self.svc
+    }
+}
+
+impl<'a> Actor<'a> {
+    /// The user this call acts for.
+    pub fn current_user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub fn users(self) -> users::Users<'a> {
+        users::Users(self)
+    }
+    pub fn agents(self) -> agents::Agents<'a> {
+        agents::Agents(self)
+    }
+    pub fn workflows(self) -> workflows::Workflows<'a> {
+        workflows::Workflows(self)
+    }
+    pub fn templates(self) -> templates::Templates<'a> {
+        templates::Templates(self)
+    }
+    pub fn deployments(self) -> deployments::Deployments<'a> {
+        deployments::Deployments(self)
+    }
+    pub fn api_keys(self) -> api_keys::ApiKeys<'a> {
+        api_keys::ApiKeys(self)
+    }
+    pub fn executions(self) -> executions::Executions<'a> {
+        executions::Executions(self)
+    }
+    pub fn runs(self) -> runs::Runs<'a> {
+        runs::Runs(self)
+    }
+    pub fn audit(self) -> audit::Audit<'a> {
+        audit::Audit(self)
+    }
+    pub fn data(self) -> data::Data<'a> {
+        data::Data(self)
+    }
+    pub fn stats(self) -> stats::Stats<'a> {
+        stats::Stats(self)
+    }
+    pub fn llm_settings(self) -> llm_settings::LlmSettingsService<'a> {
         llm_settings::LlmSettingsService(self)
     }
 
-    /// Writes an audit row for an action of the current user, inside the caller's transaction.
+    /// Writes an audit row for an action of this call's user (with the request's caller, for
+    /// the local server), inside the caller's transaction.
     pub(crate) fn audit_row(
         &self,
         conn: &rusqlite::Connection,
@@ -141,8 +227,9 @@ impl Services {
         resource_id: Option<Uuid>,
         changes: Json,
     ) -> Result<()> {
-        turbocat_store::queries::audit::record(
+        turbocat_store::queries::audit::record_from(
             conn,
+            self.caller,
             Some(self.user_id),
             action,
             resource_type,

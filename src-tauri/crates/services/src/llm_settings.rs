@@ -4,13 +4,13 @@
 //! (the variable `api_key_env` names, else `TURBOCAT_LLM_API_KEY`, else `OPENAI_API_KEY`),
 //! since headless machines have no OS keychain and the database must never hold it.
 
-use crate::Services;
+use crate::Actor;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use turbocat_domain::{validate::Checker, Result};
 use turbocat_store::queries::settings;
 
-pub struct LlmSettingsService<'a>(pub(crate) &'a Services);
+pub struct LlmSettingsService<'a>(pub(crate) Actor<'a>);
 
 const KEY: &str = "llm";
 

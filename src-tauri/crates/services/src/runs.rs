@@ -9,7 +9,7 @@
 //! file (the CLI beside the app) never marks a live run as interrupted.
 
 use crate::executions::{count_finished, CreateExecution};
-use crate::{now, Services};
+use crate::{now, Actor};
 use serde_json::{json, Map, Value as Json};
 use turbocat_domain::{
     new_id, Agent, Error, Execution, ExecutionLog, ExecutionStatus, LogLevel, Result, StepStatus, TriggerType, Uuid,
@@ -18,7 +18,7 @@ use turbocat_domain::{
 use turbocat_store::queries::{self, settings, uuid_value, Filter};
 use turbocat_store::row;
 
-pub struct Runs<'a>(pub(crate) &'a Services);
+pub struct Runs<'a>(pub(crate) Actor<'a>);
 
 /// The message of a run that the app's stopping cut short.
 pub const INTERRUPTED: &str = "Interrupted: the app stopped during this run";

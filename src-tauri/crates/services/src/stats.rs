@@ -7,14 +7,14 @@
 //! does not prefer the `user_id` index instead: every local run belongs to the local profile,
 //! so that index narrows nothing and would scan the whole table (a unit test checks the plan).
 
-use crate::Services;
+use crate::Actor;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use turbocat_domain::{validate::Checker, ExecutionStatus, Result, Timestamp, TriggerType, Uuid};
 use turbocat_store::queries::{ts_value, uuid_value};
 use turbocat_store::StoreError;
 
-pub struct Stats<'a>(pub(crate) &'a Services);
+pub struct Stats<'a>(pub(crate) Actor<'a>);
 
 const DAY_MS: i64 = 86_400_000;
 /// How many runs "recent executions" holds.
@@ -392,7 +392,8 @@ mod tests {
     fn range_queries_use_the_created_at_index() {
         let dir = tempfile::tempdir().unwrap();
         let svc =
-            Services::open(&dir.path().join("t.sqlite"), crate::OpenOptions { seed_on_first_start: false }).unwrap();
+            crate::Services::open(&dir.path().join("t.sqlite"), crate::OpenOptions { seed_on_first_start: false })
+                .unwrap();
         let plan = |sql: &str, n: usize| -> String {
             svc.store()
                 .read(|c| {

@@ -6,7 +6,7 @@ use crate::access;
 use crate::agents::CreateAgent;
 use crate::list::ListParams;
 use crate::workflows::{CreateWorkflow, StepInput, WorkflowWithSteps};
-use crate::{now, snapshot, Services};
+use crate::{now, snapshot, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use turbocat_domain::{
@@ -16,7 +16,7 @@ use turbocat_domain::{
 use turbocat_store::queries::Filter;
 use turbocat_store::row;
 
-pub struct Templates<'a>(pub(crate) &'a Services);
+pub struct Templates<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]

@@ -1,12 +1,12 @@
 //! The local profile (the current user), its updates and preferences.
 
-use crate::{changes, now, Services};
+use crate::{changes, now, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use turbocat_domain::{new_id, validate::Checker, Error, Result, User, UserRole, Uuid};
 use turbocat_store::row;
 
-pub struct Users<'a>(pub(crate) &'a Services);
+pub struct Users<'a>(pub(crate) Actor<'a>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]

@@ -5,7 +5,7 @@
 
 use crate::access;
 use crate::list::{nullable, ListParams};
-use crate::{changes, now, snapshot, Services};
+use crate::{changes, now, snapshot, Actor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use turbocat_domain::{
 use turbocat_store::queries::{self, Filter};
 use turbocat_store::row;
 
-pub struct Workflows<'a>(pub(crate) &'a Services);
+pub struct Workflows<'a>(pub(crate) Actor<'a>);
 
 pub const MAX_STEPS: usize = 100;
 
@@ -136,7 +136,7 @@ pub struct WorkflowWithSteps {
     pub steps: Vec<WorkflowStep>,
 }
 
-const SORTABLE: &[&str] =
+pub const SORTABLE: &[&str] =
     &["created_at", "updated_at", "name", "status", "version", "total_executions", "last_execution_at"];
 
 fn check_step_fields(c: &mut Checker, at: &str, s: &WorkflowStep) {

@@ -48,12 +48,13 @@ pub struct StepConfig {
 
 impl StepConfig {
     /// Reads a step's `config` for a step of kind `kind`. A key of another kind is not read. A
-    /// problem goes to `c` under `<field>.<key>`, and the key then reads as absent.
-    pub fn read(config: &Json, kind: WorkflowStepType, field: &str, step_key: &str, c: &mut Checker) -> StepConfig {
+    /// problem goes to `c` under `steps.<step_key>.config.<key>`, and the key then reads as
+    /// absent.
+    pub fn read(config: &Json, kind: WorkflowStepType, step_key: &str, c: &mut Checker) -> StepConfig {
         let mut out = StepConfig::default();
         let Some(m) = config.as_object() else { return out };
         let mut bad = |key: &str, what: &str| {
-            c.fail(&format!("{field}.{key}"), format!("Step \"{step_key}\": config.{key} {what}"))
+            c.fail(&format!("steps.{step_key}.config.{key}"), format!("Step \"{step_key}\": config.{key} {what}"))
         };
         match m.get("when") {
             None | Some(Json::Null) => {}
@@ -103,7 +104,7 @@ impl StepConfig {
 
     /// [`StepConfig::read`] of a config that passed the checks on save: problems are dropped.
     pub fn of(config: &Json, kind: WorkflowStepType) -> StepConfig {
-        StepConfig::read(config, kind, "config", "", &mut Checker::new())
+        StepConfig::read(config, kind, "", &mut Checker::new())
     }
 
     /// The condition value a step after a condition runs on.
@@ -352,7 +353,7 @@ mod tests {
 
     fn read(kind: WorkflowStepType, config: Json) -> (StepConfig, Vec<String>) {
         let mut c = Checker::new();
-        let s = StepConfig::read(&config, kind, "steps.s.config", "s", &mut c);
+        let s = StepConfig::read(&config, kind, "s", &mut c);
         let fields = match c.finish() {
             Ok(()) => vec![],
             Err(e) => e.fields.into_iter().map(|f| f.field).collect(),

@@ -28,6 +28,12 @@ pub struct Graph {
 impl Graph {
     /// Builds the graph of steps that passed [`graph::validate`].
     pub fn new(steps: &[WorkflowStep]) -> Graph {
+        let configs: Vec<StepConfig> = steps.iter().map(|s| StepConfig::of(&s.config, s.step_type)).collect();
+        Graph::with_configs(steps, &configs)
+    }
+
+    /// [`Graph::new`] with the steps' configs read already (by index).
+    pub fn with_configs(steps: &[WorkflowStep], configs: &[StepConfig]) -> Graph {
         let index: HashMap<String, usize> = steps.iter().enumerate().map(|(i, s)| (s.step_key.clone(), i)).collect();
         let deps: Vec<Vec<usize>> =
             steps.iter().map(|s| s.deps().iter().filter_map(|d| index.get(d).copied()).collect()).collect();
@@ -39,12 +45,12 @@ impl Graph {
         }
         let step_refs = steps
             .iter()
-            .map(|s| {
-                let mut refs: Vec<usize> = step_references(s)
-                    .iter()
-                    .filter_map(|r| root_of(r))
-                    .filter_map(|k| index.get(k).copied())
-                    .collect();
+            .zip(configs)
+            .map(|(s, cfg)| {
+                let (mut refs, after) = before_and_after(s, cfg);
+                refs.extend(after);
+                let mut refs: Vec<usize> =
+                    refs.iter().filter_map(|r| root_of(r)).filter_map(|k| index.get(k).copied()).collect();
                 refs.sort_unstable();
                 refs.dedup();
                 refs
@@ -141,25 +147,18 @@ fn before_and_after(s: &WorkflowStep, cfg: &StepConfig) -> (Vec<String>, Vec<Str
     (before, template::references(&s.outputs))
 }
 
-/// Every reference of a step.
-pub fn step_references(s: &WorkflowStep) -> Vec<String> {
-    let (mut a, b) = before_and_after(s, &StepConfig::of(&s.config, s.step_type));
-    a.extend(b);
-    a
-}
-
 /// The static reference check (docs/engine.md): a template naming an unknown step, a step that is
 /// not an upstream dependency, or an unknown workflow input is a validation error. Also checks
 /// that condition expressions parse. Run on a graph that passed [`graph::validate`], with
 /// configs that [`StepConfig::read`] accepted.
-fn check_references(steps: &[WorkflowStep], definition: &WorkflowDefinition) -> Result<()> {
-    let g = Graph::new(steps);
+fn check_references(steps: &[WorkflowStep], configs: &[StepConfig], definition: &WorkflowDefinition) -> Result<()> {
+    let g = Graph::with_configs(steps, configs);
     let mut reach = g.reach();
     let mut c = Checker::new();
     let declared_inputs = definition.inputs.as_ref();
     for (i, s) in steps.iter().enumerate() {
         let field = format!("steps.{}", s.step_key);
-        let cfg = StepConfig::of(&s.config, s.step_type);
+        let cfg = &configs[i];
         if s.step_type == WorkflowStepType::Condition {
             match &cfg.condition {
                 Some(Condition::Expression(src)) => {
@@ -174,7 +173,7 @@ fn check_references(steps: &[WorkflowStep], definition: &WorkflowDefinition) -> 
                 ),
             }
         }
-        let (before, after) = before_and_after(s, &cfg);
+        let (before, after) = before_and_after(s, cfg);
         let is_loop = s.step_type == WorkflowStepType::Loop;
         for (refs, in_mapping) in [(before, false), (after, true)] {
             for r in refs {
@@ -273,12 +272,11 @@ pub fn apply_inputs(definition: &WorkflowDefinition, input: Json) -> Result<Json
 pub fn check(steps: &[WorkflowStep], definition: &Json) -> Result<()> {
     let mut c = Checker::new();
     let definition = WorkflowDefinition::read(definition, &mut c);
-    for s in steps {
-        StepConfig::read(&s.config, s.step_type, &format!("steps.{}.config", s.step_key), &s.step_key, &mut c);
-    }
+    let configs: Vec<StepConfig> =
+        steps.iter().map(|s| StepConfig::read(&s.config, s.step_type, &s.step_key, &mut c)).collect();
     c.finish()?;
     graph::validate(steps)?;
-    check_references(steps, &definition)
+    check_references(steps, &configs, &definition)
 }
 
 #[cfg(test)]

@@ -115,6 +115,8 @@ pub struct AgentCtx<'a> {
     /// The services, and a workflow agent's child run.
     pub host: &'a dyn Host,
     pub execution_id: Uuid,
+    /// Whom the run is for (a child run is for the same user); None: the local profile.
+    pub as_user: Option<Uuid>,
     pub step_key: &'a str,
     /// The workflows from the root run down to this one (id, name).
     pub lineage: &'a Arc<Vec<(Uuid, String)>>,

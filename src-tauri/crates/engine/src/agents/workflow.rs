@@ -83,6 +83,7 @@ pub async fn run(cx: &AgentCtx<'_>, agent: &Agent, step: &WorkflowStep, inputs: 
             "parentStepKey": cx.step_key,
             "depth": cx.lineage.len(),
         }),
+        as_user: cx.as_user,
     };
     let mut handle = cx.host.start_child(req, Arc::clone(cx.lineage)).await.map_err(|e| {
         if e.message.starts_with(DEPTH_LIMIT) {

@@ -25,6 +25,8 @@ pub(crate) struct Run {
     pub svc: Arc<Services>,
     pub cfg: EngineConfig,
     pub exec_id: Uuid,
+    /// Whom the run is for; None: the local profile.
+    pub as_user: Option<Uuid>,
     pub workflow: Workflow,
     /// The workflow's `definition`, read.
     pub definition: WorkflowDefinition,
@@ -171,6 +173,7 @@ impl Run {
             env: &self.env,
             host: &*self.host,
             execution_id: self.exec_id,
+            as_user: self.as_user,
             step_key: &step.step_key,
             lineage: &self.lineage,
             timeout: Duration::from_millis(step.timeout_ms.max(1) as u64),

@@ -17,6 +17,33 @@ pub fn record(
     changes: Json,
     metadata: Json,
 ) -> StoreResult<AuditLog> {
+    record_from(conn, None, user_id, action, resource_type, resource_id, changes, metadata)
+}
+
+/// Where a change came from, beyond its user: the local server's caller (the app and the CLI
+/// have none, and are recorded as `turbocat-desktop/<version>`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Caller {
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// [`record`] with the request's caller.
+#[allow(clippy::too_many_arguments)]
+pub fn record_from(
+    conn: &Connection,
+    caller: Option<&Caller>,
+    user_id: Option<Uuid>,
+    action: &str,
+    resource_type: &str,
+    resource_id: Option<Uuid>,
+    changes: Json,
+    metadata: Json,
+) -> StoreResult<AuditLog> {
+    let (ip_address, user_agent) = match caller {
+        Some(c) => (c.ip_address.clone(), c.user_agent.clone()),
+        None => (None, Some(format!("turbocat-desktop/{}", env!("CARGO_PKG_VERSION")))),
+    };
     let log = AuditLog {
         id: new_id(),
         user_id,
@@ -25,8 +52,8 @@ pub fn record(
         resource_id,
         changes,
         metadata,
-        ip_address: None,
-        user_agent: Some(format!("turbocat-desktop/{}", env!("CARGO_PKG_VERSION"))),
+        ip_address,
+        user_agent,
         created_at: Timestamp::now(),
     };
     row::insert(conn, &log)?;

@@ -456,3 +456,120 @@ fn turbocat_serve_runs_until_sigterm_and_keys_are_made_headless() {
     let refused = rt.block_on(async { http.get(format!("{url}/health/live")).send().await });
     assert!(refused.is_err(), "nothing listens after the stop");
 }
+
+/// 32 clients creating and listing agents at once for a bounded time: no 5xx, every accepted
+/// create is one row (none lost, none duplicated), and the lists are consistent pages.
+#[test]
+fn concurrent_clients_lose_nothing_and_get_no_server_errors() {
+    let api = Api::start(Env::empty(), &["agents"]);
+    let (url, key) = (api.url.clone(), api.key.clone());
+    let until = Instant::now() + Duration::from_secs(10);
+    let results = api.rt.block_on(async move {
+        let http = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for client in 0..32 {
+            let (http, url, key) = (http.clone(), url.clone(), key.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut made, mut statuses) = (Vec::new(), Vec::new());
+                let mut n = 0;
+                while Instant::now() < until {
+                    n += 1;
+                    let create = http
+                        .post(format!("{url}/api/v1/agents"))
+                        .header("X-API-Key", &key)
+                        .header("Content-Type", "application/json")
+                        .body(json!({"name": format!("c{client}-{n}"), "type": "DATA"}).to_string())
+                        .send()
+                        .await
+                        .unwrap();
+                    statuses.push(create.status().as_u16());
+                    if create.status() == 201 {
+                        let body: Json = serde_json::from_slice(&create.bytes().await.unwrap()).unwrap();
+                        made.push(body["data"]["id"].as_str().unwrap().to_string());
+                    }
+                    let list = http
+                        .get(format!("{url}/api/v1/agents?pageSize=20"))
+                        .header("X-API-Key", &key)
+                        .send()
+                        .await
+                        .unwrap();
+                    statuses.push(list.status().as_u16());
+                }
+                (made, statuses)
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.push(t.await.unwrap());
+        }
+        all
+    });
+    let statuses: Vec<u16> = results.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+    assert!(
+        statuses.iter().all(|s| *s < 500),
+        "no server errors: {:?}",
+        statuses.iter().filter(|s| **s >= 500).count()
+    );
+    let made: Vec<&String> = results.iter().flat_map(|(m, _)| m.iter()).collect();
+    let unique: std::collections::BTreeSet<&&String> = made.iter().collect();
+    assert_eq!(unique.len(), made.len(), "no id answered twice");
+    assert!(made.len() >= 32, "every client made agents ({})", made.len());
+    assert_eq!(api.env.count("agents") as usize, made.len(), "every accepted create is one row, none lost");
+}
+
+#[test]
+fn templates_for_anyone_and_instantiate_and_the_callers_profile() {
+    let api = Api::start(Env::seeded(), &["templates", "users", "workflows:read"]);
+    // Anonymous: the public and official templates.
+    let anon = api.send("GET", "/api/v1/templates?pageSize=100", None, None, &[]);
+    assert_eq!(anon.status, 200, "{}", anon.body);
+    let total = anon.body["data"]["pagination"]["totalItems"].as_u64().unwrap();
+    assert_eq!(total, 6, "the seed's six templates are official");
+    let first = &anon.body["data"]["templates"][0];
+    assert!(first["ratingAverage"].is_string(), "Decimal columns as strings, as hosted: {first}");
+    let cats = api.send("GET", "/api/v1/templates/categories", None, None, &[]);
+    assert!(cats.body["data"]["categories"].as_array().is_some_and(|c| !c.is_empty()));
+    let bad_key = api.send("GET", "/api/v1/templates", Some("tc_wrong"), None, &[]);
+    assert_eq!(bad_key.status, 401, "credentials that fail are refused, not ignored");
+    let no_key = api.send(
+        "POST",
+        &format!("/api/v1/templates/{}/instantiate", first["id"].as_str().unwrap()),
+        None,
+        Some("{}"),
+        &[],
+    );
+    assert_eq!(no_key.status, 401);
+
+    let wf_template = anon.body["data"]["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "WORKFLOW")
+        .expect("a workflow template")
+        .clone();
+    let made = api.post(
+        &format!("/api/v1/templates/{}/instantiate", wf_template["id"].as_str().unwrap()),
+        json!({"name": "From a template"}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(
+        (made.body["data"]["resourceType"].as_str(), made.body["data"]["workflow"]["name"].as_str()),
+        (Some("workflow"), Some("From a template"))
+    );
+    let wid = made.body["data"]["id"].as_str().unwrap();
+    assert_eq!(api.get(&format!("/api/v1/workflows/{wid}")).body["data"]["status"], "DRAFT");
+
+    let me = api.get("/api/v1/users/me");
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["data"]["user"]["id"], api.env.svc.current_user_id().to_string());
+    assert!(me.body["data"].get("passwordHash").is_none(), "never a password hash");
+    let renamed = api.patch("/api/v1/users/me", json!({"fullName": "API User", "preferences": {"theme": "dark"}}));
+    assert_eq!(
+        (renamed.status, renamed.body["data"]["fullName"].as_str()),
+        (200, Some("API User")),
+        "{}",
+        renamed.body
+    );
+    assert_eq!(renamed.body["data"]["preferences"]["theme"], "dark");
+    assert_eq!(api.patch("/api/v1/users/me", json!({})).status, 400, "No fields to update");
+}

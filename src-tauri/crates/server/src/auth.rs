@@ -40,6 +40,11 @@ fn presented_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Err(ApiError::unauthorized("Invalid access token format"))
 }
 
+/// Whether the request carries credentials of any kind.
+pub(crate) fn has_credentials(headers: &HeaderMap) -> bool {
+    headers.contains_key("x-api-key") || headers.contains_key(header::AUTHORIZATION)
+}
+
 /// Authenticates the request for `scope` (`agents:read`, `workflows:execute`, …).
 pub(crate) async fn authenticate(
     st: &Arc<AppState>,
@@ -78,6 +83,17 @@ pub(crate) async fn authenticate(
 }
 
 impl Authed {
+    /// Nobody: a caller without credentials on a route that allows it. The nil id owns no
+    /// row, so the services show such a caller only what is public or official.
+    pub fn anonymous(peer: SocketAddr, headers: &HeaderMap) -> Authed {
+        let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
+        Authed {
+            user_id: Uuid::nil(),
+            caller: Caller { ip_address: Some(peer.ip().to_string()), user_agent },
+            rate: None,
+        }
+    }
+
     /// Runs `f` on the blocking pool with the services acting as this caller.
     pub async fn run<T: Send + 'static>(
         &self,

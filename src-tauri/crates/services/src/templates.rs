@@ -59,7 +59,7 @@ pub struct SaveAsTemplate {
     pub is_public: Option<bool>,
 }
 
-const SORTABLE: &[&str] =
+pub const SORTABLE: &[&str] =
     &["usage_count", "rating_average", "rating_count", "created_at", "updated_at", "name", "category"];
 
 fn obj(v: Option<&Json>) -> Map<String, Json> {

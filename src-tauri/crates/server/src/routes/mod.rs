@@ -4,6 +4,8 @@
 mod agents;
 mod executions;
 mod health;
+mod templates;
+mod users;
 mod workflows;
 
 use crate::auth::{self, Authed};
@@ -22,7 +24,13 @@ use std::sync::Arc;
 use turbocat_services::ListParams;
 
 pub(crate) fn all() -> Router<Arc<AppState>> {
-    Router::new().merge(health::routes()).merge(agents::routes()).merge(workflows::routes()).merge(executions::routes())
+    Router::new()
+        .merge(health::routes())
+        .merge(agents::routes())
+        .merge(workflows::routes())
+        .merge(executions::routes())
+        .merge(templates::routes())
+        .merge(users::routes())
 }
 
 /// What a handler needs besides its path and body.
@@ -68,6 +76,10 @@ macro_rules! scopes {
 }
 
 scopes!(
+    TemplatesRead = "templates:read",
+    TemplatesWrite = "templates:write",
+    UsersRead = "users:read",
+    UsersWrite = "users:write",
     AgentsRead = "agents:read",
     AgentsWrite = "agents:write",
     WorkflowsRead = "workflows:read",
@@ -91,6 +103,26 @@ where
         let cx = Ctx::from_request_parts(parts, state).await?;
         let a = auth::authenticate(&cx.st, &cx.headers, cx.peer, S::NAME).await?;
         Ok(Auth(a, PhantomData))
+    }
+}
+
+/// [`Auth`] where a caller may also be anonymous (the hosted `optionalAuth`): no credentials at
+/// all read as nobody, who sees only what is public; credentials that fail are still 401.
+pub(crate) struct MaybeAuth<S>(pub Authed, pub PhantomData<S>);
+
+impl<S: Scope, St: Send + Sync> FromRequestParts<St> for MaybeAuth<S>
+where
+    Arc<AppState>: FromRef<St>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, ApiError> {
+        let cx = Ctx::from_request_parts(parts, state).await?;
+        if !auth::has_credentials(&cx.headers) {
+            return Ok(MaybeAuth(Authed::anonymous(cx.peer, &cx.headers), PhantomData));
+        }
+        let a = auth::authenticate(&cx.st, &cx.headers, cx.peer, S::NAME).await?;
+        Ok(MaybeAuth(a, PhantomData))
     }
 }
 

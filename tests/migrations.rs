@@ -51,7 +51,7 @@ fn opens_an_empty_file_creating_its_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a").join("b").join("t.sqlite");
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.migration.applied, vec!["V1__init", "V2__local_settings", "V3__sync"]);
+    assert_eq!(store.migration.applied, vec!["V1__init", "V2__local_settings", "V3__sync", "V4__owner_list_indexes"]);
     assert!(store.migration.backup.is_none(), "an empty file needs no backup");
     let (mode, fk, tables): (String, i64, i64) = store
         .read(|c| {
@@ -124,13 +124,13 @@ fn every_hosted_column_exists_with_its_constraints() {
 fn migrates_a_file_of_the_previous_schema_after_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let path = v1_file(dir.path());
-    assert_eq!(maintenance::inspect(&path).unwrap().pending().count(), 2);
+    assert_eq!(maintenance::inspect(&path).unwrap().pending().count(), 3);
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.migration.applied, vec!["V2__local_settings", "V3__sync"]);
+    assert_eq!(store.migration.applied, vec!["V2__local_settings", "V3__sync", "V4__owner_list_indexes"]);
     let backup = store.migration.backup.clone().expect("a backup of the non-empty file");
     // The backup is the file as it was: schema version 1, with its rows.
     let st = maintenance::inspect(&backup).unwrap();
-    assert_eq!((st.current_version, st.pending().count()), (1, 2));
+    assert_eq!((st.current_version, st.pending().count()), (1, 3));
     let name: String =
         Connection::open(&backup).unwrap().query_row("SELECT name FROM agents", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Old agent");
@@ -144,7 +144,7 @@ fn migrates_a_file_of_the_previous_schema_after_a_backup() {
         })
         .unwrap();
     assert_eq!(agent, "Old agent");
-    assert!(audit.contains("\"from\":1") && audit.contains("\"to\":3"), "{audit}");
+    assert!(audit.contains("\"from\":1") && audit.contains("\"to\":4"), "{audit}");
 }
 
 #[test]

@@ -260,7 +260,7 @@ fn restore_of_an_older_schema_migrates_it_and_reports_it() {
     let db = dir.path().join("db.sqlite");
     assert_eq!(tc(&db, &["db", "seed"]), EXIT_OK);
     let out = maintenance::restore_into(&db, &old).unwrap();
-    assert_eq!(out.migrated, vec!["V2__local_settings", "V3__sync"]);
+    assert_eq!(out.migrated, vec!["V2__local_settings", "V3__sync", "V4__owner_list_indexes"]);
     assert!(out.backup.is_some());
     assert_eq!(count(&db, "SELECT count(*) FROM agents"), 1);
     assert_eq!(maintenance::inspect(&old).unwrap().current_version, 1, "the source is still V1");

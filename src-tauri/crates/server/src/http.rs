@@ -212,7 +212,7 @@ async fn json_object<S: Send + Sync>(req: Request, state: &S) -> Result<Option<J
     if !v.is_object() {
         return Err(ApiError::validation(vec![json!({
             "field": "",
-            "message": format!("Invalid input: expected object, received {}", kind(&v)),
+            "message": format!("Invalid input: expected object, received {}", turbocat_domain::flow::template::kind(&v)),
             "code": "invalid_type",
         })]));
     }
@@ -226,17 +226,6 @@ fn typed<T: DeserializeOwned>(v: Json) -> Result<T, ApiError> {
         let field = message.split('`').nth(1).filter(|_| message.starts_with("missing field")).unwrap_or("");
         ApiError::validation(vec![json!({ "field": field, "message": message, "code": "invalid_type" })])
     })
-}
-
-fn kind(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }
 }
 
 /// A path id: a UUID in the hosted form (8-4-4-4-12 hex), else 400 `Invalid id format`.

@@ -135,8 +135,24 @@ impl Server {
     /// flight finish. `server.json` (when configured) is removed at the end.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Server { listener, state, _file } = self;
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+        // API keys' uses are counted in memory and written at most once a second per key
+        // (docs/rules.md, "API keys"); this writes the rest within a second of the last use.
+        let svc = state.svc.clone();
+        let writer = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let s = svc.clone();
+                let _ = tokio::task::spawn_blocking(move || s.api_keys().write_uses()).await;
+            }
+        });
+        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        writer.abort();
+        let s = state.svc.clone();
+        let _ = tokio::task::spawn_blocking(move || s.api_keys().write_uses()).await;
+        served
     }
 }
 

@@ -35,10 +35,27 @@ pub struct CreatedApiKey {
     pub api_key: ApiKey,
 }
 
-/// Fixed one-minute windows per key: (window start in minutes, uses in it). A fixed window
-/// resets at each minute boundary (the hosted counter kept sliding and never reset).
+/// Per key: its fixed one-minute rate window (window start in minutes, uses in it; a fixed
+/// window resets at each minute boundary, the hosted counter kept sliding and never reset), and
+/// its uses not yet written.
 #[derive(Default)]
-pub(crate) struct RateWindows(HashMap<Uuid, (i64, i64)>);
+pub(crate) struct RateWindows {
+    windows: HashMap<Uuid, (i64, i64)>,
+    unwritten: HashMap<Uuid, Unwritten>,
+}
+
+/// Uses of a key counted but not yet in its row. A use is written at most a second after the
+/// last write of that key's uses (and whenever keys are listed, and when the services close),
+/// so a burst of requests is not a burst of commits: each commit would make every list
+/// recount its total.
+struct Unwritten {
+    uses: i64,
+    last_at: Timestamp,
+    written_at_ms: i64,
+}
+
+/// Uses of one key are written at most this often (ms).
+const USE_WRITE_INTERVAL_MS: i64 = 1000;
 
 const KEY_PREFIX: &str = "tc_";
 const PREFIX_LEN: usize = 12;
@@ -109,6 +126,7 @@ impl ApiKeys<'_> {
     }
 
     pub fn list(&self, params: &ListParams) -> Result<Page<ApiKey>> {
+        self.write_uses()?;
         let r = params.resolve(
             &["created_at", "updated_at", "name", "last_used_at", "expires_at", "usage_count"],
             "created_at",
@@ -134,6 +152,33 @@ impl ApiKeys<'_> {
             row::update(tx, &k)?;
             self.0.audit_row(tx, "api_key.revoke", "api_key", Some(id), crate::changes(&before, &k))?;
             Ok(k)
+        })
+    }
+
+    /// Writes every key's uses not yet in its row.
+    pub fn write_uses(&self) -> Result<()> {
+        let pending: Vec<(Uuid, i64, Timestamp)> = {
+            let mut state = self.0.rate_windows.lock().unwrap_or_else(|p| p.into_inner());
+            let now_ms = Timestamp::now().millis();
+            state
+                .unwritten
+                .iter_mut()
+                .filter(|(_, u)| u.uses > 0)
+                .map(|(id, u)| {
+                    let n = std::mem::take(&mut u.uses);
+                    u.written_at_ms = now_ms;
+                    (*id, n, u.last_at)
+                })
+                .collect()
+        };
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.0.store().write(|tx| {
+            for (id, n, at) in &pending {
+                turbocat_store::queries::lookups::api_key_used(tx, *id, *at, *n)?;
+            }
+            Ok(())
         })
     }
 
@@ -182,9 +227,9 @@ impl ApiKeys<'_> {
         }
         let minute = t.millis().div_euclid(60_000);
         let reset_at = Timestamp::from_millis((minute + 1) * 60_000);
-        let used = {
-            let mut windows = self.0.rate_windows.lock().unwrap_or_else(|p| p.into_inner());
-            let w = windows.0.entry(k.id).or_insert((minute, 0));
+        let (used, unwritten, write) = {
+            let mut state = self.0.rate_windows.lock().unwrap_or_else(|p| p.into_inner());
+            let w = state.windows.entry(k.id).or_insert((minute, 0));
             if w.0 != minute {
                 *w = (minute, 0);
             }
@@ -200,15 +245,26 @@ impl ApiKeys<'_> {
                 });
             }
             w.1 += 1;
-            w.1
+            let used = w.1;
+            let u = state.unwritten.entry(k.id).or_insert(Unwritten { uses: 0, last_at: t, written_at_ms: 0 });
+            u.uses += 1;
+            u.last_at = t;
+            let uses = u.uses;
+            let write = t.millis() - u.written_at_ms >= USE_WRITE_INTERVAL_MS;
+            if write {
+                (u.uses, u.written_at_ms) = (0, t.millis());
+            }
+            (used, uses, write)
         };
-        self.0
-            .store()
-            .write(|tx| Ok::<_, Error>(turbocat_store::queries::lookups::api_key_used(tx, k.id, t)?))
-            .map_err(KeyRefusal::Failed)?;
+        if write {
+            self.0
+                .store()
+                .write(|tx| Ok::<_, Error>(turbocat_store::queries::lookups::api_key_used(tx, k.id, t, unwritten)?))
+                .map_err(KeyRefusal::Failed)?;
+        }
         let limit = k.rate_limit_per_minute;
         Ok(KeyUse {
-            key: ApiKey { last_used_at: Some(t), usage_count: k.usage_count + 1, ..k },
+            key: ApiKey { last_used_at: Some(t), usage_count: k.usage_count + unwritten, ..k },
             limit,
             remaining: (limit - used).max(0),
             reset_at,

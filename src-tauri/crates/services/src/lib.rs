@@ -157,6 +157,13 @@ impl Services {
 
 pub use turbocat_store::queries::audit::Caller;
 
+impl Drop for Services {
+    /// The API keys' uses counted since their last write are written when the services close.
+    fn drop(&mut self) {
+        let _ = self.api_keys().write_uses();
+    }
+}
+
 /// Who a service call acts for: the local profile, or the local server's authenticated caller
 /// ([`Services::acting_as`]). Each service (`actor.agents()`, …) reads the user from here, never
 /// from [`Services`], so one request's user cannot leak into another's.

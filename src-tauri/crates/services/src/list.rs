@@ -38,7 +38,8 @@ impl Resolved {
     }
 }
 
-fn snake(s: &str) -> String {
+/// `createdAt` → `created_at`: an API field name as its column.
+pub fn snake(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_uppercase() {

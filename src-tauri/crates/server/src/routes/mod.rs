@@ -167,7 +167,7 @@ impl ListQuery {
         let sort_by = self.raw.get("sortBy").map(|s| match s.as_str() {
             "created" => "created_at".to_string(),
             "updated" => "updated_at".to_string(),
-            s => snake(s),
+            s => turbocat_services::list::snake(s),
         });
         Ok(ListParams {
             page: number("page")?,
@@ -202,17 +202,4 @@ impl ListQuery {
             })])
         })
     }
-}
-
-fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

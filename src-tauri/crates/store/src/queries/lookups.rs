@@ -15,10 +15,10 @@ pub fn agent_max_version(conn: &Connection, root: Uuid) -> StoreResult<Option<i6
 }
 
 /// Counts one use of an API key.
-pub fn api_key_used(tx: &Connection, id: Uuid, at: Timestamp) -> StoreResult<()> {
+pub fn api_key_used(tx: &Connection, id: Uuid, at: Timestamp, uses: i64) -> StoreResult<()> {
     tx.execute(
-        "UPDATE api_keys SET last_used_at = ?2, usage_count = usage_count + 1 WHERE id = ?1",
-        params![uuid_value(id), ts_value(at)],
+        "UPDATE api_keys SET last_used_at = ?2, usage_count = usage_count + ?3 WHERE id = ?1",
+        params![uuid_value(id), ts_value(at), uses],
     )?;
     Ok(())
 }
@@ -44,7 +44,7 @@ pub fn template_categories(conn: &Connection, filter: &Filter) -> StoreResult<Ve
 /// `table` and `owner_column` are the caller's constants, never input.
 pub fn owned_ids(conn: &Connection, table: &str, owner_column: &str, owner: Uuid) -> StoreResult<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT id FROM {table} WHERE {owner_column} = ?1 AND deleted_at IS NULL ORDER BY created_at"
+        "SELECT id FROM {table} WHERE {owner_column} = ?1 AND deleted_at IS NULL ORDER BY created_at, id"
     ))?;
     let rows = stmt.query_map([uuid_value(owner)], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)

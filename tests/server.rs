@@ -586,3 +586,66 @@ fn templates_for_anyone_and_instantiate_and_the_callers_profile() {
     assert_eq!(renamed.body["data"]["preferences"]["theme"], "dark");
     assert_eq!(api.patch("/api/v1/users/me", json!({})).status, 400, "No fields to update");
 }
+
+/// Each request runs as its key's user: another user's private agent and workflow are 404 to
+/// them, their lists hold only their own rows, and what they create is theirs.
+#[test]
+fn another_users_rows_are_not_found_and_writes_belong_to_the_caller() {
+    let api = Api::start(Env::empty(), &["*"]);
+    let other = turbocat_domain::new_id();
+    let t = turbocat_domain::Timestamp::now();
+    api.env
+        .svc
+        .store()
+        .write(|tx| {
+            turbocat_store::row::insert(
+                tx,
+                &turbocat_domain::User {
+                    id: other,
+                    email: "other@example.com".into(),
+                    password_hash: None,
+                    full_name: Some("Other".into()),
+                    avatar_url: None,
+                    role: turbocat_domain::UserRole::User,
+                    is_active: true,
+                    email_verified: false,
+                    email_verified_at: None,
+                    last_login_at: None,
+                    preferences: json!({}),
+                    created_at: t,
+                    updated_at: t,
+                    deleted_at: None,
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let theirs = api
+        .env
+        .svc
+        .acting_as(other, None)
+        .api_keys()
+        .create(CreateApiKey { name: "Other's".into(), scopes: Some(vec!["*".into()]), ..Default::default() })
+        .unwrap()
+        .key;
+    let mine = api.post("/api/v1/agents", json!({"name": "Private", "type": "CODE"}));
+    let mine_id = mine.body["data"]["id"].as_str().unwrap().to_string();
+    let wf = api.post("/api/v1/workflows", json!({"name": "Private flow"}));
+    let wf_id = wf.body["data"]["id"].as_str().unwrap().to_string();
+
+    let as_other = |method: &str, path: &str, body: Option<Json>| {
+        api.send(method, path, Some(&theirs), body.map(|b| b.to_string()).as_deref(), &[])
+    };
+    assert_eq!(as_other("GET", &format!("/api/v1/agents/{mine_id}"), None).status, 404);
+    assert_eq!(as_other("PATCH", &format!("/api/v1/agents/{mine_id}"), Some(json!({"name": "Taken"}))).status, 404);
+    assert_eq!(as_other("DELETE", &format!("/api/v1/agents/{mine_id}"), None).status, 404);
+    assert_eq!(as_other("GET", &format!("/api/v1/workflows/{wf_id}"), None).status, 404);
+    assert_eq!(as_other("GET", "/api/v1/agents", None).body["data"]["pagination"]["totalItems"], 0);
+    let made = as_other("POST", "/api/v1/agents", Some(json!({"name": "Theirs", "type": "DATA"})));
+    assert_eq!((made.status, made.body["data"]["userId"].as_str()), (201, Some(other.to_string().as_str())));
+    let me = as_other("GET", "/api/v1/users/me", None);
+    assert_eq!(me.body["data"]["email"], "other@example.com");
+    // And the first user's list did not gain the other's agent.
+    assert_eq!(api.get("/api/v1/agents").body["data"]["pagination"]["totalItems"], 1);
+    assert_eq!(api.get(&format!("/api/v1/agents/{mine_id}")).body["data"]["name"], "Private");
+}

@@ -69,6 +69,9 @@ pub enum StartError {
     /// The address could not be bound otherwise.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    /// `server.json` could not be written.
+    #[error("cannot write {path}: {1}", path = .0.display())]
+    ServerFile(PathBuf, std::io::Error),
 }
 
 /// What every request's handler can reach.
@@ -112,7 +115,7 @@ impl Server {
         let addr = listener.local_addr().map_err(|e| StartError::Bind(want, e))?;
         let file = match &cfg.server_file {
             Some(path) => {
-                write_server_file(path, addr).map_err(|e| StartError::Bind(addr, e))?;
+                write_server_file(path, addr).map_err(|e| StartError::ServerFile(path.clone(), e))?;
                 Some(ServerFile(path.clone()))
             }
             None => None,

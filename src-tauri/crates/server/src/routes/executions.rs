@@ -25,13 +25,14 @@ async fn one(cx: Ctx, Auth(a, _): Auth<ExecutionsRead>, Path(id): Path<String>) 
         &a,
         move |s| {
             let d = s.executions().get(id)?;
-            let w = s.workflows().get(d.execution.workflow_id).ok();
+            // The workflow row alone (not its steps): `find` of an id is its visible row.
+            let w = s.workflows().find(&d.execution.workflow_id.to_string()).ok();
             Ok((d, w))
         },
         |(d, w)| {
             let mut execution = serde_json::to_value(&d.execution).unwrap_or(Json::Null);
             let workflow = match w {
-                Some(w) => json!({ "id": w.workflow.id, "name": w.workflow.name, "status": w.workflow.status, "version": w.workflow.version }),
+                Some(w) => json!({ "id": w.id, "name": w.name, "status": w.status, "version": w.version }),
                 None => json!({ "id": d.execution.workflow_id, "name": d.workflow_name }),
             };
             let c = &d.step_counts;

@@ -1,5 +1,5 @@
 //! The routes (`docs/local-api.md`, "Routes"), one module per area, and what their handlers
-//! share: [`Ctx`] (the state, the peer, the headers) and the hosted list query.
+//! share: [`Ctx`] (the state), the callers ([`Auth`], [`MaybeAuth`]) and the hosted list query.
 
 mod agents;
 mod executions;
@@ -11,9 +11,8 @@ mod workflows;
 use crate::auth::{self, Authed};
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value as Json};
@@ -33,11 +32,9 @@ pub(crate) fn all() -> Router<Arc<AppState>> {
         .merge(users::routes())
 }
 
-/// What a handler needs besides its path and body.
+/// What a handler needs besides its path and body: the server's state.
 pub(crate) struct Ctx {
     pub st: Arc<AppState>,
-    pub peer: SocketAddr,
-    pub headers: HeaderMap,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx
@@ -46,17 +43,31 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let State(st) = State::<Arc<AppState>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::bad_request("no state"))?;
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0)
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
-        Ok(Ctx { st, peer, headers: parts.headers.clone() })
+    async fn from_request_parts(_parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Ok(Ctx { st: Arc::from_ref(state) })
     }
+}
+
+/// The caller of a request for `scope`; with `anonymous_ok`, a request without credentials is
+/// nobody (who sees only what is public) instead of a 401.
+async fn caller<St: Send + Sync>(
+    parts: &Parts,
+    state: &St,
+    scope: &'static str,
+    anonymous_ok: bool,
+) -> Result<Authed, ApiError>
+where
+    Arc<AppState>: FromRef<St>,
+{
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    if anonymous_ok && !auth::has_credentials(&parts.headers) {
+        return Ok(Authed::anonymous(peer, &parts.headers));
+    }
+    auth::authenticate(&Arc::from_ref(state), &parts.headers, peer, scope).await
 }
 
 /// The scope a route needs of an API key.
@@ -100,9 +111,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, ApiError> {
-        let cx = Ctx::from_request_parts(parts, state).await?;
-        let a = auth::authenticate(&cx.st, &cx.headers, cx.peer, S::NAME).await?;
-        Ok(Auth(a, PhantomData))
+        Ok(Auth(caller(parts, state, S::NAME, false).await?, PhantomData))
     }
 }
 
@@ -117,12 +126,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, ApiError> {
-        let cx = Ctx::from_request_parts(parts, state).await?;
-        if !auth::has_credentials(&cx.headers) {
-            return Ok(MaybeAuth(Authed::anonymous(cx.peer, &cx.headers), PhantomData));
-        }
-        let a = auth::authenticate(&cx.st, &cx.headers, cx.peer, S::NAME).await?;
-        Ok(MaybeAuth(a, PhantomData))
+        Ok(MaybeAuth(caller(parts, state, S::NAME, true).await?, PhantomData))
     }
 }
 

@@ -111,12 +111,15 @@ describe('The Settings page', () => {
     const settingsFile = path.join(path.dirname(process.env.TURBOCAT_E2E_DB), 'turbocat.settings.json');
     const box = await $('//label[.//strong[normalize-space(.)="Seed the demo content on first start"]]//input');
     expect(await box.isSelected()).toBe(true);
+    // The box is disabled while a change is saved: click it only when it takes clicks.
+    await box.waitForEnabled();
     await box.click();
     await waitForText('the setting turned off', (t) => t.includes('starts empty, with only your profile'));
     expect(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).seedDemoOnFirstStart).toBe(false);
     expect((await invoke('settings_get')).seedDemoOnFirstStart).toBe(false);
     await box.scrollIntoView();
     await browser.saveScreenshot(path.join(SCREENSHOTS, 'settings-seed-off.png'));
+    await box.waitForEnabled();
     await box.click();
     await browser.waitUntil(() => JSON.parse(fs.readFileSync(settingsFile, 'utf8')).seedDemoOnFirstStart === true);
   });
